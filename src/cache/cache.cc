@@ -1,0 +1,249 @@
+// open_shared: attach to segments, loading the missing ones exactly once.
+#include "glint/cache.h"
+
+#include <grp.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <map>
+
+#include "glint/h5.h"
+#include "load_lock.h"
+#include "payload_fill.h"
+#include "segment_reader.h"
+#include "segment_writer.h"
+#include "shared_dataset_impl.h"
+
+namespace glint {
+namespace {
+
+using Outcome = AttachResult::Outcome;
+
+// Copy threads for the kernel-side copy: both cores of a small machine.
+constexpr int kCopyThreads = 2;
+
+struct Context {
+  const CacheOptions& options;
+  Fingerprint fp;
+  TrustPolicy trust;
+  std::unique_ptr<H5Source> source;  // opened only if something must be loaded
+
+  std::string path_of(const std::string& name) const { return options.shm_dir + "/" + name; }
+  unsigned segment_mode() const { return trust.group ? 0440 : 0400; }
+  unsigned lock_mode() const { return trust.group ? 0660 : 0600; }
+  void warn(const std::string& text) const {
+    if (options.on_warning) options.on_warning(text);
+  }
+};
+
+std::string canonical(const std::string& dataset) {
+  return (!dataset.empty() && dataset.front() == '/') ? dataset : "/" + dataset;
+}
+
+Result<TrustPolicy> make_trust(const CacheOptions& options) {
+  TrustPolicy t;
+  t.uid = geteuid();
+  if (!options.share_group.empty()) {
+    const group* g = getgrnam(options.share_group.c_str());
+    if (g == nullptr) {
+      return Status(Code::kInvalidArgument, "group '" + options.share_group + "' (share group) does not exist");
+    }
+    t.group = g->gr_gid;
+    t.group_name = options.share_group;
+  }
+  return t;
+}
+
+Result<H5Source*> source_of(Context& ctx) {
+  if (!ctx.source) {
+    auto s = H5Source::open(ctx.fp.path);
+    if (!s.ok()) return s.status();
+    ctx.source = std::move(s.value());
+  }
+  return ctx.source.get();
+}
+
+// The segment is the one this file and dataset should have.
+Status check_identity(const AttachResult& r, const Context& ctx, const std::string& dataset,
+                      const std::string& path) {
+  if (r.trailer.md5 == ctx.fp.md5 && r.trailer.dataset == dataset) return Status::Ok();
+  return Status(Code::kCorrupt, "segment " + path + " describes dataset '" + r.trailer.dataset + "' of MD5 " +
+                                    r.trailer.md5 + ", not what its name says");
+}
+
+SharedDataset make_view(AttachResult&& r, const Context& ctx, const std::string& dataset,
+                        const std::string& name, bool loaded_here) {
+  auto impl = std::make_unique<SharedDataset::Impl>();
+  impl->dataset = dataset;
+  impl->segment = name;
+  impl->md5 = ctx.fp.md5;
+  impl->layout = std::move(r.layout);
+  impl->mapping = std::move(r.mapping);
+  impl->loaded_here = loaded_here;
+  return SharedDataset(std::move(impl));
+}
+
+// Attaches if a usable segment is there; kRebuild/kMissing otherwise.
+AttachResult attach(const Context& ctx, const std::string& dataset, const std::string& path) {
+  AttachResult r = try_attach(path, ctx.trust, ctx.options.populate);
+  if (r.outcome == Outcome::kAttached) {
+    Status id = check_identity(r, ctx, dataset, path);
+    if (!id.ok()) {
+      AttachResult bad;
+      bad.outcome = Outcome::kRebuild;
+      bad.status = id;
+      return bad;
+    }
+  }
+  return r;
+}
+
+int64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+std::string trailer_for(const Context& ctx, const std::string& dataset) {
+  SegmentTrailer t;
+  t.source_path = ctx.fp.path;
+  t.dataset = dataset;
+  t.md5 = ctx.fp.md5;
+  t.source_size = ctx.fp.identity.size;
+  t.source_dev = ctx.fp.identity.dev;
+  t.source_ino = ctx.fp.identity.ino;
+  t.source_mtime_ns = ctx.fp.identity.mtime_ns;
+  t.created_unix_ns = now_ns();
+  t.creator_pid = getpid();
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  t.creator_host = host;
+  return serialize_trailer(t);
+}
+
+Result<DatasetInfo> loadable_info(Context& ctx, const std::string& dataset) {
+  auto src = source_of(ctx);
+  if (!src.ok()) return src.status();
+  auto info = (*src)->info(dataset);
+  if (!info.ok()) return info.status();
+  if (info->bytes == 0) {
+    return Status(Code::kInvalidArgument, "dataset '" + dataset + "' of " + ctx.fp.path +
+                                              " is empty (a dimension is 0); there is nothing to share");
+  }
+  return info;
+}
+
+// Loads `dataset` into a new segment and publishes it as `path`.
+Status load(Context& ctx, const std::string& dataset, const std::string& path, bool* lost_race) {
+  auto info = loadable_info(ctx, dataset);
+  if (!info.ok()) return info.status();
+  std::string trailer = trailer_for(ctx, dataset);
+  auto header = make_header(info->dtype, info->shape, static_cast<uint32_t>(trailer.size()));
+  if (!header.ok()) return header.status().with_context("dataset '" + dataset + "' of " + ctx.fp.path);
+  const std::string what = "dataset '" + dataset + "' of " + ctx.fp.path;
+  auto writer = SegmentWriter::create(ctx.options.shm_dir, *header, trailer, what);
+  if (!writer.ok()) return writer.status();
+  FillProgress progress;
+  if (ctx.options.on_progress) {
+    progress = [&](uint64_t done) { ctx.options.on_progress(LoadProgress{dataset, done, info->bytes}); };
+  }
+  Status filled = info->file_offset >= 0
+                      ? fill_by_copy(*writer, ctx.fp.path, info->file_offset, kCopyThreads, progress)
+                      : fill_by_hdf5(*writer, **source_of(ctx), *info, progress);
+  if (!filled.ok()) return filled.with_context("loading " + what);
+  // The bytes must be those of the file that was hashed.
+  auto now = identify_file(ctx.fp.path);
+  if (!now.ok()) return now.status();
+  if (now->size != ctx.fp.identity.size || now->mtime_ns != ctx.fp.identity.mtime_ns ||
+      now->ctime_ns != ctx.fp.identity.ctime_ns || now->ino != ctx.fp.identity.ino) {
+    return Status(Code::kIOError, ctx.fp.path + " changed while it was being loaded; try again");
+  }
+  return writer->publish(path, ctx.segment_mode(), ctx.trust.group, lost_race);
+}
+
+Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
+  auto name = segment_name(ctx.fp.md5, dataset);
+  if (!name.ok()) return name.status();
+  const std::string path = ctx.path_of(*name);
+  for (;;) {
+    AttachResult r = attach(ctx, dataset, path);
+    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, false);
+    if (r.outcome == Outcome::kError) return r.status;
+    auto lock = LoadLock::acquire(path + std::string(kLockSuffix), ctx.lock_mode());
+    if (!lock.ok()) return lock.status();
+    r = attach(ctx, dataset, path);  // someone may have published while we waited
+    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, false);
+    if (r.outcome == Outcome::kError) return r.status;
+    if (r.outcome == Outcome::kRebuild) {
+      ctx.warn(r.status.message() + "; rebuilding it");
+      ::unlink(path.c_str());
+    }
+    bool lost_race = false;
+    GLINT_RETURN_IF_ERROR(load(ctx, dataset, path, &lost_race));
+    lock->release();
+    r = attach(ctx, dataset, path);
+    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, !lost_race);
+    if (r.outcome == Outcome::kError) return r.status;
+    // Removed or replaced between publishing and attaching (a cleanup): retry.
+  }
+}
+
+Result<std::vector<std::string>> resolve_datasets(Context& ctx, const std::vector<std::string>& requested) {
+  std::vector<std::string> out;
+  if (!requested.empty()) {
+    for (const auto& d : requested) out.push_back(canonical(d));
+    return out;
+  }
+  auto src = source_of(ctx);
+  if (!src.ok()) return src.status();
+  auto all = (*src)->numeric_datasets();
+  if (!all.ok()) return all.status();
+  for (const auto& info : *all) out.push_back(info.name);
+  if (out.empty()) return Status(Code::kNotFound, ctx.fp.path + " has no numeric dataset to share");
+  return out;
+}
+
+// Checks every dataset that will have to be loaded before loading any, so a
+// bad request fails before it costs time or leaves anything behind.
+Status precheck(Context& ctx, const std::vector<std::string>& datasets) {
+  for (const auto& d : datasets) {
+    auto name = segment_name(ctx.fp.md5, d);
+    if (!name.ok()) return name.status();
+    AttachResult r = attach(ctx, d, ctx.path_of(*name));
+    if (r.outcome == Outcome::kAttached) continue;
+    if (r.outcome == Outcome::kError) return r.status;
+    auto info = loadable_info(ctx, d);
+    if (!info.ok()) return info.status();
+    auto header = make_header(info->dtype, info->shape, 0);
+    if (!header.ok()) return header.status().with_context("dataset '" + d + "' of " + ctx.fp.path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<SharedDataset>> open_shared(const std::string& h5_path, const std::vector<std::string>& datasets,
+                                               const CacheOptions& options) {
+  auto trust = make_trust(options);
+  if (!trust.ok()) return trust.status();
+  auto fp = fingerprint_file(h5_path, options.fingerprint);
+  if (!fp.ok()) return fp.status();
+  Context ctx{options, std::move(fp.value()), std::move(trust.value()), nullptr};
+  auto names = resolve_datasets(ctx, datasets);
+  if (!names.ok()) return names.status();
+  GLINT_RETURN_IF_ERROR(precheck(ctx, *names));
+  std::vector<SharedDataset> out;
+  for (const auto& d : *names) {
+    auto one = open_one(ctx, d);
+    if (!one.ok()) {
+      for (const auto& made : out) {
+        if (made.loaded_here()) ::unlink(ctx.path_of(made.segment()).c_str());
+      }
+      return one.status();
+    }
+    out.push_back(std::move(one.value()));
+  }
+  return out;
+}
+
+}  // namespace glint

@@ -1,0 +1,51 @@
+// Creating a segment: anonymous file, space reserved, filled, then published.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "glint/segment_format.h"
+#include "glint/status.h"
+#include "mapping.h"
+#include "unique_fd.h"
+
+namespace glint {
+
+// A segment under construction. It has no name until publish(): if the
+// process dies or the object is destroyed first, the kernel frees it and
+// nothing is left in the shared-memory directory.
+class SegmentWriter {
+ public:
+  // Creates an O_TMPFILE in `dir` and reserves header + payload + trailer
+  // with fallocate(). kNoSpace names the needed and free sizes.
+  static Result<SegmentWriter> create(const std::string& dir, const RawSegmentHeader& header,
+                                      const std::string& trailer, std::string_view what);
+
+  int fd() const { return fd_.get(); }
+  uint64_t payload_bytes() const { return header_.payload_bytes; }
+  // A writable, prefaulted mapping of the payload, for fillers that cannot
+  // write through the descriptor (HDF5 decompression).
+  Result<uint8_t*> map_payload();
+
+  // Sets the final mode (and group), then links the file under `final_path`
+  // atomically. kNotFound-free contract: returns false in `*lost_race` (and
+  // OK) when another process published that name first.
+  Status publish(const std::string& final_path, unsigned mode, std::optional<gid_t> group, bool* lost_race);
+
+  SegmentWriter(SegmentWriter&&) noexcept = default;
+  SegmentWriter& operator=(SegmentWriter&&) = delete;
+  ~SegmentWriter() = default;
+
+ private:
+  SegmentWriter(UniqueFd fd, RawSegmentHeader header, std::string what)
+      : fd_(std::move(fd)), header_(header), what_(std::move(what)) {}
+  UniqueFd fd_;
+  RawSegmentHeader header_;
+  std::string what_;
+  Mapping payload_map_;
+};
+
+}  // namespace glint

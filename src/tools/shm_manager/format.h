@@ -1,0 +1,33 @@
+// Small text helpers for shm_manager's human-readable output.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "glint/inventory.h"
+
+namespace glint::shm_manager {
+
+// Bytes in MB (2^20 bytes), one decimal: "245.3 MB".
+std::string format_mb(uint64_t bytes);
+
+// A duration for people: "45s", "12m 5s", "3h 2m", "2d 4h".
+std::string format_age(int64_t seconds);
+
+// "1000x256x256".
+std::string format_shape(const std::vector<uint64_t>& shape);
+
+// "2 (1234, 5678)" or "none".
+std::string format_pids(const std::vector<pid_t>& pids);
+
+// Seconds since a segment was published (never negative).
+int64_t age_seconds(const SegmentInfo& info);
+
+// The detail line under a segment: size, dtype and shape, owner, age,
+// processes mapping it, stale or fresh, or its problem.
+std::string segment_details(const SegmentInfo& info);
+
+}  // namespace glint::shm_manager

@@ -1,0 +1,93 @@
+#include "options.h"
+
+#include <charconv>
+
+namespace glint::shm_manager {
+namespace {
+
+CLI::Validator duration_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (parse_duration(text)) return "";
+        return "'" + text + "' is not a duration; use a whole number and a unit: 30s, 10m, 2h or 7d";
+      },
+      "DURATION");
+}
+
+int count_commands(const ManagerOptions& o) {
+  return int{o.list} + int{o.cleanup} + int{o.cleanup_all} + int{o.load};
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_duration(const std::string& text) {
+  if (text.size() < 2) return std::nullopt;
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    default: return std::nullopt;
+  }
+  int64_t count = 0;
+  const char* end = text.data() + text.size() - 1;
+  auto [ptr, ec] = std::from_chars(text.data(), end, count);
+  if (ec != std::errc() || ptr != end || count < 0) return std::nullopt;
+  int64_t seconds = 0;
+  if (__builtin_mul_overflow(count, unit, &seconds)) return std::nullopt;
+  return seconds;
+}
+
+void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
+  app.description(
+      "List, clean up and pre-load glint shared-memory dataset segments "
+      "(glint_{md5}_{dataset} in the shared-memory directory).");
+  app.add_flag("--list", o.list, "List segments: all of them, or those of --h5 FILE");
+  app.add_flag("--cleanup", o.cleanup, "Remove the segments of --h5 FILE (and of its older versions)");
+  app.add_flag("--cleanup-all", o.cleanup_all, "Remove every segment you own");
+  app.add_flag("--load", o.load, "Load the datasets of --h5 FILE into shared memory now");
+  app.add_option("--h5", o.h5, "HDF5 file the command is about")->check(CLI::ExistingFile);
+  app.add_option("--datasets", o.datasets, "With --load: datasets to load (default: every numeric one)")
+      ->delimiter(',')
+      ->type_name("A,B,...");
+  app.add_flag("--json", o.json, "Print machine-readable JSON instead of text");
+  app.add_flag("--dry-run", o.dry_run, "With cleanups: say what would be removed, remove nothing");
+  app.add_option_function<std::string>(
+         "--older-than",
+         [&o](const std::string& text) { o.older_than_seconds = parse_duration(text); },
+         "With cleanups: only segments at least this old (30s, 10m, 2h, 7d)")
+      ->check(duration_validator());
+  app.add_flag("--stale", o.stale,
+               "With cleanups: only segments whose source file is gone or changed");
+  app.add_option("--shm-dir", o.shm_dir, "Directory holding the segments")
+      ->capture_default_str()
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--share-group", o.share_group,
+                 "With --load: make new segments readable by this group");
+  app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered");
+}
+
+std::string check_combination(const ManagerOptions& o) {
+  if (count_commands(o) != 1) {
+    return "give exactly one command: --list, --cleanup, --cleanup-all or --load (see --help)";
+  }
+  if ((o.cleanup || o.load) && o.h5.empty()) {
+    return std::string(o.load ? "--load" : "--cleanup") +
+           " needs --h5 FILE (to remove every segment of yours, use --cleanup-all)";
+  }
+  if (o.cleanup_all && !o.h5.empty()) {
+    return "--cleanup-all takes no --h5; use --cleanup --h5 FILE for one file's segments";
+  }
+  bool cleaning = o.cleanup || o.cleanup_all;
+  if (!cleaning && (o.dry_run || o.stale || o.older_than_seconds)) {
+    return "--dry-run, --stale and --older-than only apply to --cleanup and --cleanup-all";
+  }
+  if (!o.load && (!o.datasets.empty() || !o.share_group.empty())) {
+    return "--datasets and --share-group only apply to --load";
+  }
+  if (o.rehash && o.h5.empty()) return "--rehash only applies with --h5 FILE";
+  return "";
+}
+
+}  // namespace glint::shm_manager

@@ -1,0 +1,41 @@
+// Command line of shm_manager: one options struct, parsed by CLI11.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace glint::shm_manager {
+
+struct ManagerOptions {
+  // Commands: exactly one is given.
+  bool list = false;          // --list: segments, all or of --h5
+  bool cleanup = false;       // --cleanup --h5 F: that file's segments
+  bool cleanup_all = false;   // --cleanup-all: every segment of the caller
+  bool load = false;          // --load --h5 F: warm the cache
+
+  std::string h5;                      // --h5 FILE ("" = none)
+  std::vector<std::string> datasets;   // --load only; empty = every numeric dataset
+  bool json = false;                   // machine-readable output
+  bool dry_run = false;                // cleanups: report, remove nothing
+  std::optional<int64_t> older_than_seconds;  // cleanups: only older segments
+  bool stale = false;                  // cleanups: only stale segments
+  std::string shm_dir = "/dev/shm";    // where segments live
+  std::string share_group;             // --load: group that may read the segments
+  bool rehash = false;                 // hash --h5 even if its MD5 is remembered
+};
+
+// Declares every option of shm_manager on `app`, writing into `options`.
+void setup_shm_manager(CLI::App& app, ManagerOptions& options);
+
+// Checks the combination of options CLI11 cannot express; "" when fine,
+// otherwise one line saying what is wrong and what to do.
+std::string check_combination(const ManagerOptions& options);
+
+// "30s", "10m", "2h", "7d" -> seconds; nullopt for anything else.
+std::optional<int64_t> parse_duration(const std::string& text);
+
+}  // namespace glint::shm_manager

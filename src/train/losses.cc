@@ -1,0 +1,78 @@
+#include "train/losses.h"
+
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+namespace glint::train {
+namespace {
+
+std::string shape_text(const torch::Tensor& x) {
+  std::ostringstream out;
+  out << x.sizes();
+  return out.str();
+}
+
+// The target in the logits' dtype, after checking that the shapes agree.
+torch::Tensor checked_target(const char* loss, const torch::Tensor& logits,
+                             const torch::Tensor& target) {
+  if (logits.sizes() != target.sizes()) {
+    throw std::invalid_argument(std::string(loss) + " loss: logits shape " +
+                                shape_text(logits) + " differs from target shape " +
+                                shape_text(target));
+  }
+  return target.to(logits.scalar_type());
+}
+
+}  // namespace
+
+torch::Tensor focal_loss(const torch::Tensor& logits, const torch::Tensor& target) {
+  const auto y = checked_target("focal", logits, target);
+  const auto p = torch::sigmoid(logits);
+  const auto pos = (y >= 1.0 - kPeakTolerance).to(logits.scalar_type());
+  // log_sigmoid(-x) = log(1 - sigmoid(x)) without cancellation for large |x|.
+  const auto pos_term = torch::pow(1 - p, kFocalAlpha) * torch::log_sigmoid(logits) * pos;
+  const auto neg_term = torch::pow(1 - y, kFocalBeta) * torch::pow(p, kFocalAlpha) *
+                        torch::log_sigmoid(-logits) * (1 - pos);
+  const auto num_pos = pos.sum().clamp_min(1.0);
+  return -(pos_term.sum() + neg_term.sum()) / num_pos;
+}
+
+torch::Tensor dice_loss(const torch::Tensor& logits, const torch::Tensor& target) {
+  const auto y = checked_target("dice", logits, target);
+  const auto p = torch::sigmoid(logits);
+  const auto overlap = 2 * (p * y).sum() + kDiceEpsilon;
+  return 1 - overlap / (p.sum() + y.sum() + kDiceEpsilon);
+}
+
+torch::Tensor hybrid_loss(const torch::Tensor& logits, const torch::Tensor& target) {
+  return focal_loss(logits, target) + kHybridDiceWeight * dice_loss(logits, target);
+}
+
+torch::Tensor mse_loss(const torch::Tensor& logits, const torch::Tensor& target) {
+  const auto y = checked_target("mse", logits, target);
+  return torch::mse_loss(torch::sigmoid(logits), y);
+}
+
+torch::Tensor bce_loss(const torch::Tensor& logits, const torch::Tensor& target) {
+  const auto y = checked_target("bce", logits, target);
+  return torch::binary_cross_entropy_with_logits(logits, y);
+}
+
+const std::vector<std::string>& loss_names() {
+  static const std::vector<std::string> names = {"focal", "hybrid", "mse", "bce"};
+  return names;
+}
+
+LossFn make_loss(const std::string& name) {
+  static const std::vector<std::pair<std::string, LossFn>> table = {
+      {"focal", focal_loss}, {"hybrid", hybrid_loss}, {"mse", mse_loss}, {"bce", bce_loss}};
+  for (const auto& [known, fn] : table) {
+    if (known == name) return fn;
+  }
+  std::string valid;
+  for (const auto& known : loss_names()) valid += (valid.empty() ? "" : ", ") + known;
+  throw std::invalid_argument("unknown loss '" + name + "'; valid losses: " + valid);
+}
+
+}  // namespace glint::train

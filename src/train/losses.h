@@ -1,0 +1,58 @@
+// Training losses on UNet logits against target heatmaps.
+//
+// Every loss takes logits and target of the same shape [B, K, H, W]; the
+// target holds values in [0, 1] (a Gaussian bump of height 1 on each glint).
+// Any float dtype is accepted for the target (float16 from the cache is
+// converted to the logits' dtype). Each returns a scalar tensor that is
+// differentiable with respect to the logits. A shape mismatch throws
+// std::invalid_argument with a one-line message. See docs/MODEL.md.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace glint::train {
+
+using LossFn = std::function<torch::Tensor(const torch::Tensor& logits, const torch::Tensor& target)>;
+
+// Focal loss constants (CornerNet / CenterNet).
+inline constexpr double kFocalAlpha = 2.0;
+inline constexpr double kFocalBeta = 4.0;
+// A pixel is a positive (a peak) when target >= 1 - kPeakTolerance: float16
+// storage may turn 1.0 into 0.99951.
+inline constexpr double kPeakTolerance = 1e-4;
+// hybrid = focal + kHybridDiceWeight * dice.
+inline constexpr double kHybridDiceWeight = 1.0;
+// Smoothing of the soft Dice ratio (keeps it defined for empty maps).
+inline constexpr double kDiceEpsilon = 1.0;
+
+// Penalty-reduced pixel-wise focal loss, p = sigmoid(logits), y = target:
+//   -1/N * sum_pos (1-p)^alpha log(p) + sum_neg (1-y)^beta p^alpha log(1-p)
+// with N = number of positives in the whole batch, at least 1.
+torch::Tensor focal_loss(const torch::Tensor& logits, const torch::Tensor& target);
+
+// Soft Dice loss over the whole batch:
+//   1 - (2 sum(p*y) + eps) / (sum(p) + sum(y) + eps), eps = kDiceEpsilon.
+torch::Tensor dice_loss(const torch::Tensor& logits, const torch::Tensor& target);
+
+// focal_loss + kHybridDiceWeight * dice_loss.
+torch::Tensor hybrid_loss(const torch::Tensor& logits, const torch::Tensor& target);
+
+// Mean squared error between sigmoid(logits) and target (baseline).
+torch::Tensor mse_loss(const torch::Tensor& logits, const torch::Tensor& target);
+
+// Mean binary cross-entropy with logits against the soft target (baseline).
+torch::Tensor bce_loss(const torch::Tensor& logits, const torch::Tensor& target);
+
+// Valid names for make_loss(), in documentation order:
+// "focal", "hybrid", "mse", "bce".
+const std::vector<std::string>& loss_names();
+
+// The loss called `name`. Throws std::invalid_argument for an unknown name:
+// "unknown loss 'x'; valid losses: focal, hybrid, mse, bce".
+LossFn make_loss(const std::string& name);
+
+}  // namespace glint::train

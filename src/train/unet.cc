@@ -1,0 +1,124 @@
+#include "train/unet.h"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace glint::train {
+namespace {
+
+namespace nn = torch::nn;
+
+std::string shape_text(const torch::Tensor& x) {
+  std::ostringstream out;
+  for (int64_t i = 0; i < x.dim(); ++i) out << (i ? "x" : "") << x.size(i);
+  return out.str();
+}
+
+void check_range(const char* name, int64_t value, int64_t lo, int64_t hi) {
+  if (value < lo || value > hi) {
+    throw std::invalid_argument("UNet option " + std::string(name) + " = " +
+                                std::to_string(value) + " is out of range; use " +
+                                std::to_string(lo) + ".." + std::to_string(hi));
+  }
+}
+
+}  // namespace
+
+void validate_unet_options(const UNetOptions& options) {
+  check_range("in_channels", options.in_channels, 1, 64);
+  check_range("out_channels", options.out_channels, 1, 64);
+  check_range("base_channels", options.base_channels, 1, 1024);
+  check_range("depth", options.depth, 1, 8);
+}
+
+std::string describe(const UNetOptions& options) {
+  return "in=" + std::to_string(options.in_channels) +
+         " out=" + std::to_string(options.out_channels) +
+         " base=" + std::to_string(options.base_channels) +
+         " depth=" + std::to_string(options.depth);
+}
+
+ConvBlockImpl::ConvBlockImpl(int64_t in_channels, int64_t out_channels) {
+  // No conv bias: BatchNorm's shift makes it redundant.
+  auto conv = [](int64_t in, int64_t out) {
+    return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1).bias(false));
+  };
+  conv1_ = register_module("conv1", conv(in_channels, out_channels));
+  bn1_ = register_module("bn1", nn::BatchNorm2d(out_channels));
+  conv2_ = register_module("conv2", conv(out_channels, out_channels));
+  bn2_ = register_module("bn2", nn::BatchNorm2d(out_channels));
+}
+
+torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) {
+  auto y = torch::relu(bn1_->forward(conv1_->forward(x)));
+  return torch::relu(bn2_->forward(conv2_->forward(y)));
+}
+
+UNetImpl::UNetImpl(const UNetOptions& options) : options_(options) {
+  validate_unet_options(options);
+  const int64_t c = options.base_channels;
+  const int64_t levels = options.depth;
+  int64_t in = options.in_channels;
+  for (int64_t i = 0; i < levels; ++i) {
+    encoders_.push_back(register_module("enc" + std::to_string(i), ConvBlock(in, c << i)));
+    in = c << i;
+  }
+  bottleneck_ = register_module("bottleneck", ConvBlock(in, c << levels));
+  // Registered in level order so that named_parameters() lists up0 before up1.
+  for (int64_t i = 0; i < levels; ++i) {
+    const auto up = nn::ConvTranspose2dOptions(c << (i + 1), c << i, 2).stride(2);
+    ups_.push_back(register_module("up" + std::to_string(i), nn::ConvTranspose2d(up)));
+    decoders_.push_back(
+        register_module("dec" + std::to_string(i), ConvBlock(c << (i + 1), c << i)));
+  }
+  head_ = register_module("head", nn::Conv2d(nn::Conv2dOptions(c, options.out_channels, 1)));
+  torch::NoGradGuard no_grad;
+  head_->bias.fill_(-std::log((1.0 - 0.1) / 0.1));
+}
+
+void UNetImpl::check_input(const torch::Tensor& x) const {
+  const int64_t multiple = int64_t{1} << options_.depth;
+  const std::string what = "UNet input of shape " + shape_text(x) + " (NxCxHxW): ";
+  if (x.dim() != 4) {
+    throw std::invalid_argument(what + "expected 4 dimensions");
+  }
+  if (x.size(1) != options_.in_channels) {
+    throw std::invalid_argument(what + "expected " + std::to_string(options_.in_channels) +
+                                " channel(s), got " + std::to_string(x.size(1)));
+  }
+  for (int dim : {2, 3}) {
+    const int64_t size = x.size(dim);
+    if (size <= 0 || size % multiple != 0) {
+      throw std::invalid_argument(
+          what + (dim == 2 ? "height " : "width ") + std::to_string(size) +
+          " is not a positive multiple of 2^depth = " + std::to_string(multiple) +
+          "; crop or pad images to a multiple of " + std::to_string(multiple) +
+          " or lower the depth");
+    }
+  }
+}
+
+torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
+  check_input(x);
+  std::vector<torch::Tensor> skips;
+  auto y = x;
+  for (auto& encoder : encoders_) {
+    skips.push_back(encoder->forward(y));
+    y = torch::max_pool2d(skips.back(), /*kernel_size=*/2);
+  }
+  y = bottleneck_->forward(y);
+  for (size_t i = decoders_.size(); i-- > 0;) {
+    y = torch::cat({ups_[i]->forward(y), skips[i]}, /*dim=*/1);
+    y = decoders_[i]->forward(y);
+  }
+  return head_->forward(y);
+}
+
+int64_t count_parameters(UNetImpl& model) {
+  int64_t total = 0;
+  for (const auto& p : model.parameters()) total += p.numel();
+  return total;
+}
+
+}  // namespace glint::train

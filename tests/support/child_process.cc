@@ -1,0 +1,141 @@
+#include "support/child_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace glint::testing {
+namespace {
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+void read_all(int out_fd, int err_fd, std::string& out, std::string& err) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  int open_count = (out_fd >= 0) + (err_fd >= 0);
+  if (out_fd < 0) fds[0].fd = -1;
+  if (err_fd < 0) fds[1].fd = -1;
+  char buf[65536];
+  while (open_count > 0) {
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        (i == 0 ? out : err).append(buf, static_cast<size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        fds[i].fd = -1;
+        --open_count;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  std::vector<std::string> args = argv;
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  for (const auto& e : extra_env) env.push_back(e);
+  auto c_args = c_strings(args);
+  auto c_env = c_strings(env);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execve(c_args[0], c_args.data(), c_env.data());
+    dprintf(2, "exec %s: %s\n", c_args[0], strerror(errno));
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  out_fd_ = out[0];
+  err_fd_ = err[0];
+}
+
+Child::~Child() {
+  if (!reaped_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int st;
+    waitpid(pid_, &st, 0);
+  }
+  if (out_fd_ >= 0) close(out_fd_);
+  if (err_fd_ >= 0) close(err_fd_);
+}
+
+std::string Child::read_line() {
+  for (;;) {
+    auto nl = pending_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = pending_.substr(0, nl);
+      pending_.erase(0, nl + 1);
+      return line;
+    }
+    char buf[4096];
+    ssize_t n = ::read(out_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::string rest;
+      rest.swap(pending_);
+      return rest;
+    }
+    pending_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+void Child::kill(int sig) {
+  if (!reaped_) ::kill(pid_, sig);
+}
+
+ProcessResult Child::wait() {
+  ProcessResult r;
+  r.out = pending_;
+  pending_.clear();
+  read_all(out_fd_, err_fd_, r.out, r.err);
+  int st = 0;
+  while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  if (WIFSIGNALED(st)) {
+    r.signaled = true;
+    r.signal = WTERMSIG(st);
+  } else {
+    r.exit_code = WEXITSTATUS(st);
+  }
+  return r;
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+  Child c(argv, extra_env);
+  return c.wait();
+}
+
+std::string built_program(const std::string& relative) {
+  const char* dir = std::getenv("GLINT_BUILD_DIR");
+  if (!dir) throw std::runtime_error("GLINT_BUILD_DIR is not set (run the tests through ctest)");
+  return std::string(dir) + "/" + relative;
+}
+
+}  // namespace glint::testing
