@@ -14,7 +14,7 @@ namespace glint::synth {
 namespace {
 
 constexpr unsigned kDeflateLevel = 4;
-constexpr uint64_t kGlintRowsPerChunk = 4096;
+constexpr hsize_t kGlintRowsPerChunk = 4096;
 
 // Without this HDF5 stamps every object with its creation time, and two
 // runs with the same seed would differ.

@@ -26,10 +26,21 @@ torch::Tensor checked_target(const char* loss, const torch::Tensor& logits,
 
 }  // namespace
 
+torch::Tensor focal_positives(const torch::Tensor& target) {
+  if (target.dim() != 4) {
+    throw std::invalid_argument("focal loss: expected [B, K, H, W] tensors, got shape " +
+                                shape_text(target));
+  }
+  const auto window_max = torch::max_pool2d(target, /*kernel_size=*/3, /*stride=*/1, /*padding=*/1);
+  const auto top = (target >= 1.0 - kPeakTolerance) |
+                   ((target == window_max) & (target >= kPeakFloor));
+  return top.to(target.scalar_type());
+}
+
 torch::Tensor focal_loss(const torch::Tensor& logits, const torch::Tensor& target) {
   const auto y = checked_target("focal", logits, target);
   const auto p = torch::sigmoid(logits);
-  const auto pos = (y >= 1.0 - kPeakTolerance).to(logits.scalar_type());
+  const auto pos = focal_positives(y.detach());
   // log_sigmoid(-x) = log(1 - sigmoid(x)) without cancellation for large |x|.
   const auto pos_term = torch::pow(1 - p, kFocalAlpha) * torch::log_sigmoid(logits) * pos;
   const auto neg_term = torch::pow(1 - y, kFocalBeta) * torch::pow(p, kFocalAlpha) *

@@ -21,9 +21,15 @@ using LossFn = std::function<torch::Tensor(const torch::Tensor& logits, const to
 // Focal loss constants (CornerNet / CenterNet).
 inline constexpr double kFocalAlpha = 2.0;
 inline constexpr double kFocalBeta = 4.0;
-// A pixel is a positive (a peak) when target >= 1 - kPeakTolerance: float16
-// storage may turn 1.0 into 0.99951.
+// A pixel is a positive (a glint centre) when target >= 1 - kPeakTolerance
+// (CenterNet's rule, tolerant to float rounding of a rendered 1.0), OR when it
+// is the maximum of its 3x3 target window and at least kPeakFloor. The second
+// rule exists because our synthetic heatmaps centre each Gaussian on the
+// sub-pixel glint position, so the top pixel is often below 1 (0.94 for an
+// offset of half a pixel at sigma 2); on integer-centred targets both rules
+// select the same pixels.
 inline constexpr double kPeakTolerance = 1e-4;
+inline constexpr double kPeakFloor = 0.05;
 // hybrid = focal + kHybridDiceWeight * dice.
 inline constexpr double kHybridDiceWeight = 1.0;
 // Smoothing of the soft Dice ratio (keeps it defined for empty maps).
@@ -31,7 +37,13 @@ inline constexpr double kDiceEpsilon = 1.0;
 
 // Penalty-reduced pixel-wise focal loss, p = sigmoid(logits), y = target:
 //   -1/N * sum_pos (1-p)^alpha log(p) + sum_neg (1-y)^beta p^alpha log(1-p)
-// with N = number of positives in the whole batch, at least 1.
+// with N = number of positives in the whole batch, at least 1. Needs 4-D
+// [B, K, H, W] tensors (positives are found per 3x3 window).
+
+// The positive mask of focal_loss (1 = positive) for a target [B, K, H, W],
+// in the target's dtype.
+torch::Tensor focal_positives(const torch::Tensor& target);
+
 torch::Tensor focal_loss(const torch::Tensor& logits, const torch::Tensor& target);
 
 // Soft Dice loss over the whole batch:

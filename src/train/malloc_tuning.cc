@@ -1,0 +1,52 @@
+#include "train/malloc_tuning.h"
+
+#include <malloc.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace glint::train {
+namespace {
+
+struct Setting {
+  const char* name;     // for the log
+  int param;            // mallopt parameter
+  long value;
+  const char* env;      // legacy environment variable
+  const char* tunable;  // GLIBC_TUNABLES entry
+};
+
+bool user_chose(const Setting& s) {
+  if (std::getenv(s.env) != nullptr) return true;
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  return tunables != nullptr && std::strstr(tunables, s.tunable) != nullptr;
+}
+
+std::string apply(const Setting& s) {
+  if (user_chose(s)) return std::string(s.name) + "=left to " + s.env;
+  // mallopt() refuses values glibc considers too large (older releases cap
+  // the mmap threshold at 32 MiB): fall back to halving until accepted.
+  for (long value = s.value; value >= (1L << 20); value /= 2) {
+    if (::mallopt(s.param, static_cast<int>(value)) == 1) {
+      return std::string(s.name) + "=" + std::to_string(value);
+    }
+  }
+  return std::string(s.name) + "=unchanged (mallopt refused)";
+}
+
+}  // namespace
+
+std::string apply_malloc_tuning() {
+  static constexpr Setting kSettings[] = {
+      {"mmap_threshold", M_MMAP_THRESHOLD, kMmapThresholdBytes, "MALLOC_MMAP_THRESHOLD_",
+       "glibc.malloc.mmap_threshold"},
+      {"trim_threshold", M_TRIM_THRESHOLD, kTrimThresholdBytes, "MALLOC_TRIM_THRESHOLD_",
+       "glibc.malloc.trim_threshold"},
+      {"top_pad", M_TOP_PAD, kTopPadBytes, "MALLOC_TOP_PAD_", "glibc.malloc.top_pad"},
+  };
+  std::string line = "malloc:";
+  for (const auto& setting : kSettings) line += " " + apply(setting);
+  return line;
+}
+
+}  // namespace glint::train

@@ -1,0 +1,30 @@
+// Process-wide glibc malloc tuning for LibTorch training.
+//
+// LibTorch's CPU allocator takes every tensor from glibc malloc. By default
+// glibc serves blocks above M_MMAP_THRESHOLD (128 KiB, adapting up to 32 MiB)
+// with a fresh mmap and returns them with munmap on free, and trims the heap
+// top above M_TRIM_THRESHOLD. A training step allocates and frees the same
+// large activations every iteration, so each step pays for new mappings and a
+// page fault per touched page. Raising the thresholds keeps freed blocks in
+// the heap for reuse. Measurements: docs/MODEL.md.
+#pragma once
+
+#include <string>
+
+namespace glint::train {
+
+// Default values applied by apply_malloc_tuning().
+inline constexpr long kMmapThresholdBytes = 1L << 30;  // 1 GiB
+inline constexpr long kTrimThresholdBytes = 1L << 30;  // 1 GiB
+inline constexpr long kTopPadBytes = 64L << 20;        // 64 MiB
+
+// Raises M_MMAP_THRESHOLD, M_TRIM_THRESHOLD and M_TOP_PAD with mallopt(),
+// each unless the user already chose it through the environment
+// (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_, or the
+// matching glibc.malloc.* entry of GLIBC_TUNABLES). Call it once, early in
+// main(), before threads start. Never throws. Returns one line for the log,
+// e.g. "malloc: mmap_threshold=1073741824 trim_threshold=1073741824
+// top_pad=67108864" or "... mmap_threshold=left to MALLOC_MMAP_THRESHOLD_".
+std::string apply_malloc_tuning();
+
+}  // namespace glint::train
