@@ -25,4 +25,9 @@ Status fill_by_copy(SegmentWriter& writer, const std::string& h5_path, int64_t f
 Status fill_by_hdf5(SegmentWriter& writer, H5Source& source, const DatasetInfo& info,
                     const FillProgress& progress);
 
+// Progress granularity, and the most one system call copies: 32 MiB. Only the
+// reliability probe (tests/probe) lowers it, so that a small load reports in
+// many steps and a test can kill the loader at many points of it.
+void set_fill_step_for_testing(uint64_t bytes);
+
 }  // namespace glint

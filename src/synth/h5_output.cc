@@ -1,5 +1,11 @@
 #include "synth/h5_output.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -32,7 +38,13 @@ Result<H5Handle> dataset_plist(const std::vector<hsize_t>& chunk, bool compress,
   if (H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER) < 0) {
     return h5_error("cannot configure", path);
   }
-  if (compress) {
+  if (!compress) {
+    // Allocating at creation fixes the file's final size, which
+    // reserve_space() then claims from the file system up front.
+    if (H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY) < 0) {
+      return h5_error("cannot configure", path);
+    }
+  } else {
     if (H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) < 0 ||
         H5Pset_shuffle(dcpl.get()) < 0 || H5Pset_deflate(dcpl.get(), kDeflateLevel) < 0) {
       return h5_error("cannot configure compression for", path);
@@ -77,7 +89,50 @@ Result<std::unique_ptr<H5Output>> H5Output::create(const std::string& file,
   if (!out->file_.valid()) return h5_error("cannot create", path);
   GLINT_RETURN_IF_ERROR(out->create_datasets());
   GLINT_RETURN_IF_ERROR(out->write_attributes());
+  if (!options.compress) GLINT_RETURN_IF_ERROR(out->reserve_space());
   return out;
+}
+
+// A full disk is then reported at once, with the size needed, instead of
+// after minutes of rendering.
+Status H5Output::reserve_space() {
+  haddr_t eoa = 0;
+  void* handle = nullptr;
+  if (H5Fget_eoa(file_.get(), &eoa) < 0 ||
+      H5Fget_vfd_handle(file_.get(), H5P_DEFAULT, &handle) < 0 || handle == nullptr) {
+    return h5_error("cannot size", path_);
+  }
+  const int fd = *static_cast<int*>(handle);
+  if (::fallocate(fd, /*mode=*/0, /*offset=*/0, static_cast<off_t>(eoa)) == 0) return Status::Ok();
+  const int err = errno;
+  if (err == EOPNOTSUPP || err == ENOSYS || err == EINVAL) return Status::Ok();  // writes will tell
+  const std::string needed = std::to_string(eoa) + " bytes";
+  if (err == ENOSPC || err == EDQUOT) {
+    return Status(Code::kNoSpace, "not enough space for '" + path_ + "': it needs " + needed +
+                                      "; free some space or choose another directory");
+  }
+  return Status(Code::kIOError,
+                "cannot reserve " + needed + " for '" + path_ + "': " + std::strerror(err));
+}
+
+H5Output::~H5Output() { abandon(); }
+
+void H5Output::abandon() {
+  if (!file_.valid()) return;
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file_.get(), H5P_DEFAULT, &handle) >= 0 && handle != nullptr) {
+    const int scratch = ::memfd_create("glint_abandoned_h5", MFD_CLOEXEC);
+    if (scratch >= 0) {
+      ::dup3(scratch, *static_cast<int*>(handle), O_CLOEXEC);
+      ::close(scratch);
+    }
+  }
+  images_.close();
+  heatmaps_.close();
+  glints_.close();
+  half_type_.close();
+  file_.close();
+  H5Eclear2(H5E_DEFAULT);
 }
 
 Status H5Output::create_datasets() {

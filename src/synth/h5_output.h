@@ -32,11 +32,24 @@ class H5Output {
   // Flushes and closes everything; the file is complete only if this is OK.
   Status close();
 
+  // Gives up on the file: HDF5's descriptor is pointed at an anonymous memory
+  // file before closing, so that closing cannot fail on a full disk. (When
+  // H5Fclose fails, HDF5 1.10 frees the file but keeps its identifier, and
+  // crashes in its exit handler.) The destructor abandons an unclosed file.
+  void abandon();
+  ~H5Output();
+  H5Output(const H5Output&) = delete;
+  H5Output& operator=(const H5Output&) = delete;
+
+  // For tests that need to break the file underneath.
+  hid_t file_id() const { return file_.get(); }
+
  private:
   H5Output(std::string label, GeneratorOptions options)
       : path_(std::move(label)), options_(std::move(options)) {}
   Status create_datasets();
   Status write_attributes();
+  Status reserve_space();
   Status write_rows(const H5Handle& dataset, hid_t mem_type, uint64_t first, uint64_t count,
                     const void* data, const char* name);
 

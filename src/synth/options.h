@@ -39,7 +39,7 @@ struct GeneratorOptions {
   unsigned threads = 0;
   // Samples are rendered and written in blocks of at most this many bytes, so
   // memory stays bounded whatever the file size.
-  uint64_t block_bytes = 64ull << 20;
+  uint64_t block_bytes = 16ull << 20;
 };
 
 // The example dataset of the original design document ("train_256.h5", about

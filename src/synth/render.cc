@@ -14,18 +14,43 @@ constexpr uint64_t kNoiseStream = 1;
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 double square(double v) { return v * v; }
 
-double skin_value(const EyeScene& s, double x, double y, const LidDistances& d) {
-  double v = s.skin + s.skin_dx * (x / s.size - 0.5) + s.skin_dy * (y / s.size - 0.5);
-  for (const auto& b : s.blobs) {
-    v += b.amplitude * std::exp(-(square(x - b.x) + square(y - b.y)) / (2 * square(b.radius)));
+// exp(-(dx^2 + dy^2) / 2r^2) factors into a row part and a column part, so
+// the soft lighting blobs cost two short tables instead of an exp per pixel.
+struct BlobTables {
+  BlobTables(const EyeScene& s, uint32_t size) : count(s.blobs.size()), x(count * size), y(count * size) {
+    for (size_t b = 0; b < count; ++b) {
+      const auto& blob = s.blobs[b];
+      for (uint32_t i = 0; i < size; ++i) {
+        x[b * size + i] = std::exp(-square(i - blob.x) / (2 * square(blob.radius)));
+        y[b * size + i] = blob.amplitude * std::exp(-square(i - blob.y) / (2 * square(blob.radius)));
+      }
+    }
   }
-  // Skin darkens towards the eye socket, and the upper lid folds at a crease.
-  const double outside = std::max(0.0, std::max(-d.upper, -d.lower));
-  v *= 1.0 - 0.22 * std::exp(-outside / (0.05 * s.size));
+  double at(uint32_t col, uint32_t row, uint32_t size) const {
+    double sum = 0;
+    for (size_t b = 0; b < count; ++b) sum += x[b * size + col] * y[b * size + row];
+    return sum;
+  }
+  size_t count;
+  std::vector<double> x, y;
+};
+
+// A soft dark line `distance` pixels from a lid, `width` wide; skipped where
+// it is invisible, which is most of the image.
+double fold(double distance, double width, double depth) {
+  if (std::abs(distance) > 4 * width) return 1.0;
+  return 1.0 - depth * std::exp(-square(distance / width));
+}
+
+double skin_value(const EyeScene& s, double x, double y, const LidDistances& d, double blobs) {
+  double v = s.skin + s.skin_dx * (x / s.size - 0.5) + s.skin_dy * (y / s.size - 0.5) + blobs;
+  // Skin darkens towards the eye socket, and both lids fold at a crease.
+  if (d.outside < 0.5 * s.size) v *= 1.0 - 0.22 * std::exp(-d.outside / (0.05 * s.size));
   const double open = std::max(0.0, 1.0 - d.t * d.t);
   if (open > 0) {
-    const double to_crease = d.upper + s.crease * std::sqrt(open);
-    v *= 1.0 - 0.18 * std::sqrt(open) * std::exp(-square(to_crease / (0.025 * s.size)));
+    const double root = std::sqrt(open);
+    v *= fold(d.upper + s.crease * root, 0.025 * s.size, 0.18 * root);
+    v *= fold(d.lower + 0.45 * s.crease * root, 0.02 * s.size, 0.10 * root);
   }
   return v;
 }
@@ -59,8 +84,8 @@ double eye_value(const EyeScene& s, double x, double y, const LidDistances& d) {
 
 double lash_shade(const EyeScene& s, const LidDistances& d) {
   const double open = std::max(0.0, 1.0 - d.t * d.t);
-  if (open <= 0) return 1.0;
   const double unit = s.size / 256.0;
+  if (open <= 0 || std::abs(d.upper + 2.0 * unit) > 10.0 * unit) return 1.0;
   const double band = std::exp(-square((d.upper + 2.0 * unit) / (2.5 * unit)));
   const double strands =
       0.55 + 0.45 * std::sin(s.lash_freq * std::numbers::pi * d.t + s.lash_phase +
@@ -68,10 +93,10 @@ double lash_shade(const EyeScene& s, const LidDistances& d) {
   return 1.0 - s.lashes * std::sqrt(open) * band * strands;
 }
 
-double pixel_value(const EyeScene& s, double x, double y) {
-  const LidDistances d = lid_distances(s, x, y);
-  double v = skin_value(s, x, y, d);
+double pixel_value(const EyeScene& s, const LidFrame& frame, double x, double y, double blobs) {
+  const LidDistances d = frame.at(x, y);
   const double open_cover = clamp01(d.upper + 0.5) * clamp01(d.lower + 0.5);
+  double v = open_cover < 1 ? skin_value(s, x, y, d, blobs) : 0.0;
   if (open_cover > 0) v += (eye_value(s, x, y, d) - v) * open_cover;
   v *= lash_shade(s, d);
   // Vignetting: the lens dims the corners.
@@ -102,9 +127,12 @@ void add_spot(const Spot& spot, uint32_t size, float* image) {
 
 void render_image(const EyeScene& scene, uint64_t seed, uint64_t index, float* image) {
   const auto size = static_cast<uint32_t>(scene.size);
+  const LidFrame frame(scene);
+  const BlobTables blobs(scene, size);
   for (uint32_t row = 0; row < size; ++row) {
     for (uint32_t col = 0; col < size; ++col) {
-      image[static_cast<size_t>(row) * size + col] = static_cast<float>(pixel_value(scene, col, row));
+      image[static_cast<size_t>(row) * size + col] =
+          static_cast<float>(pixel_value(scene, frame, col, row, blobs.at(col, row, size)));
     }
   }
   for (const Spot& spot : scene.distractors) add_spot(spot, size, image);

@@ -95,7 +95,9 @@ TEST(RenderTest, PupilIsDarkAndGlintsAreNearIt) {
     const float pupil = at(s.image, o.size, std::round(scene.pupil_x), std::round(scene.pupil_y));
     const bool glint_on_centre = at(s.heatmap, o.size, std::round(scene.pupil_x),
                                     std::round(scene.pupil_y)) > 0.01f;
-    if (!glint_on_centre) EXPECT_LT(pupil, 0.25f) << i;
+    if (!glint_on_centre) {
+      EXPECT_LT(pupil, 0.25f) << i;
+    }
   }
 }
 

@@ -133,16 +133,27 @@ void draw_distractors(Rng& rng, EyeScene& s) {
 
 }  // namespace
 
-LidDistances lid_distances(const EyeScene& s, double x, double y) {
+LidFrame::LidFrame(const EyeScene& scene)
+    : scene_(scene), cos_(std::cos(scene.tilt)), sin_(std::sin(scene.tilt)) {}
+
+LidDistances LidFrame::at(double x, double y) const {
+  const EyeScene& s = scene_;
   const double dx = x - s.eye_x;
   const double dy = y - s.eye_y;
-  const double c = std::cos(s.tilt);
-  const double sn = std::sin(s.tilt);
-  const double lx = dx * c + dy * sn;
-  const double ly = -dx * sn + dy * c;
+  const double lx = dx * cos_ + dy * sin_;
+  const double ly = -dx * sin_ + dy * cos_;
   const double t = lx / s.half_width;
   const double open = std::max(0.0, 1.0 - t * t);
-  return {ly + s.upper * open, s.lower * open - ly, t};
+  LidDistances d{ly + s.upper * open, s.lower * open - ly, t, 0.0};
+  if (std::abs(t) < 1.0) {
+    d.outside = std::max(0.0, std::max(-d.upper, -d.lower));
+  } else {
+    // Beyond the corners the nearest point of the opening is the corner
+    // itself, and the point is outside both lids.
+    d.outside = std::hypot(std::abs(lx) - s.half_width, ly);
+    d.upper = d.lower = -d.outside;
+  }
+  return d;
 }
 
 EyeScene make_scene(const GeneratorOptions& options, uint64_t index) {

@@ -49,9 +49,24 @@ struct EyeScene {
 struct LidDistances {
   double upper;
   double lower;
-  double t;  // position along the eye, -1..1 between the corners
+  double t;        // position along the eye, -1..1 between the corners
+  double outside;  // distance to the eye opening, 0 inside it
 };
-LidDistances lid_distances(const EyeScene& scene, double x, double y);
+
+// The eye's rotated frame, computed once per scene for per-pixel queries.
+class LidFrame {
+ public:
+  explicit LidFrame(const EyeScene& scene);
+  LidDistances at(double x, double y) const;
+
+ private:
+  const EyeScene& scene_;
+  double cos_, sin_;
+};
+
+inline LidDistances lid_distances(const EyeScene& scene, double x, double y) {
+  return LidFrame(scene).at(x, y);
+}
 
 // Draws the scene of sample `index` from (options.seed, index) alone.
 EyeScene make_scene(const GeneratorOptions& options, uint64_t index);

@@ -31,7 +31,9 @@ void SampleSource::read_row(Field field, int64_t index, void* dst) const {
   std::memcpy(dst, src, shape_.field(field).row_bytes());
 }
 
-std::unique_ptr<SampleSource> make_source(const SourceOptions& options) {
+namespace {
+
+std::unique_ptr<H5Source> open_file(const SourceOptions& options) {
   if (options.h5_path.empty()) {
     throw std::runtime_error("no training data file given: set the HDF5 path (--h5)");
   }
@@ -39,7 +41,17 @@ std::unique_ptr<SampleSource> make_source(const SourceOptions& options) {
   if (!opened.ok()) {
     throw std::runtime_error("cannot open training data: " + opened.status().message());
   }
-  std::unique_ptr<H5Source> file = std::move(opened).value();
+  return std::move(opened).value();
+}
+
+}  // namespace
+
+SourceShape check_source(const SourceOptions& options) {
+  return check_datasets(*open_file(options), options);
+}
+
+std::unique_ptr<SampleSource> make_source(const SourceOptions& options) {
+  std::unique_ptr<H5Source> file = open_file(options);
   SourceShape shape = check_datasets(*file, options);
   switch (options.kind) {
     case SourceKind::kShared:

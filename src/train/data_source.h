@@ -104,4 +104,8 @@ struct SourceOptions {
 // the same height and width. Throws std::runtime_error with one line.
 std::unique_ptr<SampleSource> make_source(const SourceOptions& options);
 
+// Runs make_source's checks only (file metadata; no data read, no segment
+// touched, options.kind ignored) and returns the shape the source would have.
+SourceShape check_source(const SourceOptions& options);
+
 }  // namespace glint::train

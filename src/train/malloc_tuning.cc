@@ -16,14 +16,17 @@ struct Setting {
   const char* tunable;  // GLIBC_TUNABLES entry
 };
 
-bool user_chose(const Setting& s) {
-  if (std::getenv(s.env) != nullptr) return true;
+// The environment variable through which the user already chose this
+// setting, or nullptr.
+const char* user_choice(const Setting& s) {
+  if (std::getenv(s.env) != nullptr) return s.env;
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  return tunables != nullptr && std::strstr(tunables, s.tunable) != nullptr;
+  if (tunables != nullptr && std::strstr(tunables, s.tunable) != nullptr) return "GLIBC_TUNABLES";
+  return nullptr;
 }
 
 std::string apply(const Setting& s) {
-  if (user_chose(s)) return std::string(s.name) + "=left to " + s.env;
+  if (const char* env = user_choice(s)) return std::string(s.name) + "=left to " + env;
   // mallopt() refuses values glibc considers too large (older releases cap
   // the mmap threshold at 32 MiB): fall back to halving until accepted.
   for (long value = s.value; value >= (1L << 20); value /= 2) {

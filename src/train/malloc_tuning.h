@@ -24,7 +24,8 @@ inline constexpr long kTopPadBytes = 64L << 20;        // 64 MiB
 // matching glibc.malloc.* entry of GLIBC_TUNABLES). Call it once, early in
 // main(), before threads start. Never throws. Returns one line for the log,
 // e.g. "malloc: mmap_threshold=1073741824 trim_threshold=1073741824
-// top_pad=67108864" or "... mmap_threshold=left to MALLOC_MMAP_THRESHOLD_".
+// top_pad=67108864"; a setting chosen by the user reads
+// "mmap_threshold=left to MALLOC_MMAP_THRESHOLD_" (or "left to GLIBC_TUNABLES").
 std::string apply_malloc_tuning();
 
 }  // namespace glint::train

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the benchmarks (Release, in their own build directory), generates the
+# datasets they need in a temporary directory, runs every figure next to its
+# physical limit and writes docs/BENCHMARKS.md and docs/images/*.png.
+#
+# Usage: scripts/run_benchmarks.sh [--quick] [--only md5,attach,load,memory,train,growth]
+#   --quick   fewer repetitions and no 10x file (a smoke run, ~5 min)
+# Environment: BUILD_DIR (default build-bench), BENCH_WORK (default: a fresh
+# temporary directory, removed at the end), BENCH_KEEP=1 keeps it.
+# Needs about 9 GB free in /dev/shm and in the temporary directory for the
+# 10x file. A full run takes about 15 minutes on 2 cores.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$root/build-bench}"
+py=/usr/bin/python3
+
+for tool in cmake ninja md5sum cp "$py"; do
+  command -v "$tool" >/dev/null || { echo "run_benchmarks: '$tool' is missing; run scripts/install_deps.sh" >&2; exit 1; }
+done
+
+echo "run_benchmarks: building into $build (Release)" >&2
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
+targets=(shm_manager make_glint_dataset attach_probe cache_bench)
+training=$(grep -E '^GLINT_BUILD_TRAINING:BOOL=' "$build/CMakeCache.txt" | cut -d= -f2)
+if [ "$training" = "ON" ]; then
+  targets+=(train_torch_bench)
+  [ -f "$root/src/tools/train_glint_unet/CMakeLists.txt" ] && targets+=(train_glint_unet)
+fi
+ninja -C "$build" -j"$(nproc)" "${targets[@]}"
+
+work="${BENCH_WORK:-}"
+if [ -z "$work" ]; then
+  work="$(mktemp -d "${TMPDIR:-/tmp}/glint_bench.XXXXXX")"
+  [ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+fi
+echo "run_benchmarks: working in $work" >&2
+
+"$py" "$root/scripts/bench_run.py" --build "$build" --work "$work" --out "$work/results.json" "$@"
+cp "$work/results.json" "$root/bench/last_results.json"
+"$py" "$root/scripts/bench_report.py" "$work/results.json" \
+  --doc "$root/docs/BENCHMARKS.md" --images "$root/docs/images" --notes "$root/bench/analysis_notes.md"
+echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2

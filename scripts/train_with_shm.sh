@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The design document's example: two trainings (focal and hybrid loss)
+# started at the same moment on ONE shared-memory copy of a dataset, then the
+# segments are listed and removed.
+#
+#   scripts/train_with_shm.sh train_256.h5 [extra train_glint_unet flags...]
+#
+# Environment: GLINT_BIN (default: <repo>/build/bin) holds train_glint_unet
+# and shm_manager. Writes model_focal.pt and model_hybrid.pt here.
+set -euo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 FILE.h5 [train_glint_unet flags...]" >&2
+  exit 2
+fi
+h5=$1
+shift
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${GLINT_BIN:-$root/build/bin}
+for program in train_glint_unet shm_manager; do
+  if [ ! -x "$bin/$program" ]; then
+    echo "$0: $bin/$program not found; build it (ninja -C build $program) or set GLINT_BIN" >&2
+    exit 1
+  fi
+done
+
+# Process 1: focal loss. Process 2: hybrid loss, reusing the data process 1
+# loads (whichever starts first loads; the other waits, then attaches).
+"$bin/train_glint_unet" --h5 "$h5" --shared_memory --loss focal \
+  --model_path model_focal.pt "$@" > train_focal.log 2>&1 &
+focal=$!
+"$bin/train_glint_unet" --h5 "$h5" --shared_memory --loss hybrid \
+  --model_path model_hybrid.pt "$@" > train_hybrid.log 2>&1 &
+hybrid=$!
+status=0
+wait "$focal" || status=$?
+wait "$hybrid" || status=$?
+for loss in focal hybrid; do
+  echo "== $loss (train_$loss.log)"
+  grep -E '^(data:|summary:|  )' "train_$loss.log" || true
+done
+
+"$bin/shm_manager" --list --h5 "$h5"
+"$bin/shm_manager" --cleanup --h5 "$h5"
+exit "$status"

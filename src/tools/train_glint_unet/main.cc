@@ -1,0 +1,11 @@
+// train_glint_unet: trains the glint UNet; see docs/TRAINING.md.
+#include "train/train_options.h"
+#include "train/trainer.h"
+
+int main(int argc, char** argv) {
+  glint::train::TrainOptions options;
+  if (const int code = glint::train::parse_train_options(argc, argv, options); code >= 0) {
+    return code;
+  }
+  return glint::train::run_train(options);
+}

@@ -1,0 +1,104 @@
+#include "train/train_options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace glint::train {
+namespace {
+
+const std::vector<std::string> kLosses = {"focal", "hybrid", "mse", "bce"};
+
+// val_split must leave training data: 1.0 would be an empty training set.
+CLI::Validator fraction_below_one() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v) || !(v >= 0 && v < 1)) {
+          return "value " + text + " is not in [0, 1)";
+        }
+        return "";
+      },
+      "in [0, 1)");
+}
+
+void add_data_flags(CLI::App& app, TrainOptions& o) {
+  app.add_option("--h5", o.h5, "HDF5 file with the training data (required)");
+  app.add_option("--images", o.images, "dataset of images in the file ([N,H,W] or [N,C,H,W])");
+  app.add_option("--heatmaps", o.heatmaps, "dataset of target heatmaps ([N,H,W] or [N,K,H,W])");
+  app.add_flag("--shared_memory", o.shared_memory,
+               "share one copy of the data with other trainers through shared memory");
+  app.add_option("--preload", o.preload,
+                 "read the whole dataset into memory first (--preload false streams)")
+      ->expected(0, 1);
+  app.add_flag_callback("--no_preload", [&o] { o.preload = false; },
+                        "same as --preload false: read batches from the file");
+  app.add_flag("--cleanup_shm", o.cleanup_shm,
+               "remove this file's shared-memory segments and exit");
+  app.add_option("--shm_dir", o.shm_dir, "directory of the shared-memory segments");
+  app.add_option("--share_group", o.share_group,
+                 "group whose members may share the segments (\"\" = only you)");
+  app.add_option("--fingerprint_dir", o.fingerprint_dir,
+                 "where file MD5s are remembered (\"\" = ~/.cache/glint/fingerprints)");
+  app.add_option("--num_workers", o.num_workers, "threads building batches (0 = in the step)")
+      ->check(CLI::Range(0, 256));
+  app.add_flag("--augment", o.augment, "random flips and shifts of training samples");
+}
+
+void add_training_flags(CLI::App& app, TrainOptions& o) {
+  app.add_option("--batch", o.batch, "samples per step")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  app.add_option("--epochs", o.epochs, "epochs in total (a resumed run counts earlier ones)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  app.add_option("--loss", o.loss, "training loss")->check(CLI::IsMember(kLosses));
+  app.add_option("--model_path", o.model_path, "checkpoint written each epoch and at the end");
+  app.add_option("--lr", o.lr, "Adam learning rate")->check(CLI::PositiveNumber);
+  app.add_option("--val_split", o.val_split, "fraction of samples held out for validation")
+      ->check(fraction_below_one());
+  app.add_option("--seed", o.seed, "seed of split, shuffle, augmentation and initial weights");
+  app.add_option("--threads", o.threads, "torch CPU threads (0 = one per core)")
+      ->check(CLI::Range(0, 4096));
+  app.add_option("--device", o.device, "where the model runs")->check(CLI::IsMember({"cpu", "cuda"}));
+  app.add_option("--base_channels", o.base_channels, "feature maps of the first UNet level")
+      ->check(CLI::Range(int64_t{1}, int64_t{1024}));
+  app.add_option("--depth", o.depth, "UNet levels; image size must divide by 2^depth")
+      ->check(CLI::Range(int64_t{1}, int64_t{8}));
+  app.add_flag("--resume", o.resume, "continue from the checkpoint at --model_path");
+  app.add_option("--max_steps", o.max_steps, "stop after this many optimiser steps (0 = no limit)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--log", o.log, "append one JSON line per epoch to this file");
+  app.add_option("--progress", o.progress, "progress bar on stderr")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
+}
+
+}  // namespace
+
+void setup_train_options(CLI::App& app, TrainOptions& options) {
+  app.option_defaults()->always_capture_default();
+  add_data_flags(app, options);
+  add_training_flags(app, options);
+}
+
+int parse_train_options(int argc, const char* const* argv, TrainOptions& options) {
+  CLI::App app("Trains the glint UNet on an HDF5 dataset, optionally sharing one in-memory "
+               "copy of it with other trainers.",
+               "train_glint_unet");
+  setup_train_options(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own report spans two lines; users get one.
+    std::cerr << "train_glint_unet: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  if (options.h5.empty()) {
+    std::cerr << "train_glint_unet: --h5 is required: give the HDF5 training file (see --help)\n";
+    return 2;
+  }
+  return -1;
+}
+
+}  // namespace glint::train

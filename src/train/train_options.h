@@ -1,0 +1,65 @@
+// Options of train_glint_unet, and their command line.
+//
+// The flag names are the contract of the original design document
+// (--h5, --shared_memory, --preload, --cleanup_shm, --num_workers, --batch,
+// --epochs, --loss, --model_path); the rest extend it. Every field has the
+// default its flag documents in --help.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace glint::train {
+
+struct TrainOptions {
+  // HDF5 file with the images and heatmaps datasets. Required.
+  std::string h5;
+  std::string images = "images";
+  std::string heatmaps = "heatmaps";
+
+  // Data source: shared memory segments (--shared_memory), else a private
+  // preloaded copy (default), else rows streamed from the file.
+  bool shared_memory = false;
+  bool preload = true;
+  // Remove this file's segments from shm_dir and exit (no training).
+  bool cleanup_shm = false;
+  std::string shm_dir = "/dev/shm";
+  // Group allowed to share segments ("" = owner only).
+  std::string share_group;
+  // Where file fingerprints (MD5) are remembered ("" = per-user default).
+  std::string fingerprint_dir;
+
+  int num_workers = 4;       // loader threads; 0 builds batches in the step
+  int64_t batch = 16;
+  int64_t epochs = 50;       // total, counting epochs of a resumed checkpoint
+  std::string loss = "focal";
+  std::string model_path = "model.pt";
+  double lr = 1e-3;
+  double val_split = 0.1;    // fraction of samples held out for validation
+  uint64_t seed = 0;         // split, shuffle, augmentation, initial weights
+  int threads = 0;           // torch CPU threads; 0 = one per core
+  std::string device = "cpu";
+  int64_t base_channels = 16;
+  int64_t depth = 3;
+  bool resume = false;       // continue from the checkpoint at model_path
+  int64_t max_steps = 0;     // stop after this many optimiser steps; 0 = no limit
+  std::string log;           // JSON lines, one per epoch ("" = none)
+  bool augment = false;
+  // Progress bar on stderr: "auto" (only when stderr is a terminal), "on", "off".
+  std::string progress = "auto";
+};
+
+// Declares every flag of TrainOptions on `app`, bound to `options`, with its
+// default shown in --help and its range checked by CLI11.
+void setup_train_options(CLI::App& app, TrainOptions& options);
+
+// Parses argv into `options`. Returns -1 when training should go on, else the
+// exit code: 0 after --help (printed to stdout), 2 after a bad command line,
+// reported as ONE line on stderr ("train_glint_unet: --batch: ...").
+int parse_train_options(int argc, const char* const* argv, TrainOptions& options);
+
+}  // namespace glint::train

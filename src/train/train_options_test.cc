@@ -1,0 +1,101 @@
+#include "train/train_options.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace glint::train {
+namespace {
+
+struct Parsed {
+  int code = 0;
+  TrainOptions options;
+  std::string out;
+  std::string err;
+};
+
+Parsed parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "train_glint_unet");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  Parsed p;
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  p.code = parse_train_options(static_cast<int>(argv.size()), argv.data(), p.options);
+  p.out = ::testing::internal::GetCapturedStdout();
+  p.err = ::testing::internal::GetCapturedStderr();
+  return p;
+}
+
+TEST(TrainOptionsTest, DefaultsAreTheSeedsDefaults) {
+  const Parsed p = parse({"--h5", "data.h5"});
+  ASSERT_EQ(p.code, -1) << p.err;
+  EXPECT_EQ(p.options.h5, "data.h5");
+  EXPECT_FALSE(p.options.shared_memory);
+  EXPECT_TRUE(p.options.preload);
+  EXPECT_FALSE(p.options.cleanup_shm);
+  EXPECT_EQ(p.options.num_workers, 4);
+  EXPECT_EQ(p.options.batch, 16);
+  EXPECT_EQ(p.options.epochs, 50);
+  EXPECT_EQ(p.options.loss, "focal");
+  EXPECT_EQ(p.options.model_path, "model.pt");
+  EXPECT_DOUBLE_EQ(p.options.lr, 1e-3);
+  EXPECT_DOUBLE_EQ(p.options.val_split, 0.1);
+  EXPECT_EQ(p.options.threads, 0);
+  EXPECT_EQ(p.options.device, "cpu");
+  EXPECT_EQ(p.options.base_channels, 16);
+  EXPECT_EQ(p.options.depth, 3);
+  EXPECT_EQ(p.options.shm_dir, "/dev/shm");
+}
+
+TEST(TrainOptionsTest, PreloadCanBeTurnedOffTwoWays) {
+  EXPECT_FALSE(parse({"--h5", "f", "--preload", "false"}).options.preload);
+  EXPECT_FALSE(parse({"--h5", "f", "--preload=false"}).options.preload);
+  EXPECT_FALSE(parse({"--h5", "f", "--no_preload"}).options.preload);
+  EXPECT_TRUE(parse({"--h5", "f", "--preload"}).options.preload);
+  EXPECT_TRUE(parse({"--h5", "f", "--shared_memory", "--preload", "true"}).options.shared_memory);
+}
+
+TEST(TrainOptionsTest, HelpListsEveryFlagWithItsDefault) {
+  const Parsed p = parse({"--help"});
+  EXPECT_EQ(p.code, 0);
+  for (const char* flag :
+       {"--h5", "--images", "--heatmaps", "--shared_memory", "--preload", "--no_preload",
+        "--cleanup_shm", "--shm_dir", "--share_group", "--fingerprint_dir", "--num_workers",
+        "--augment", "--batch", "--epochs", "--loss", "--model_path", "--lr", "--val_split",
+        "--seed", "--threads", "--device", "--base_channels", "--depth", "--resume",
+        "--max_steps", "--log", "--progress"}) {
+    EXPECT_NE(p.out.find(flag), std::string::npos) << flag;
+  }
+  for (const char* shown : {"=16", "=50", "=4", "=focal", "=model.pt", "=0.001", "=0.1",
+                            "=/dev/shm", "=cpu", "=images", "=heatmaps", "=true"}) {
+    EXPECT_NE(p.out.find(shown), std::string::npos) << shown;
+  }
+}
+
+TEST(TrainOptionsTest, EachBadValueIsOneLineAndExitCodeTwo) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--h5", "f", "--batch", "0"}, "--batch"},
+      {{"--h5", "f", "--loss", "l2"}, "--loss"},
+      {{"--h5", "f", "--epochs", "0"}, "--epochs"},
+      {{"--h5", "f", "--val_split", "1"}, "--val_split"},
+      {{"--h5", "f", "--lr", "-1"}, "--lr"},
+      {{"--h5", "f", "--depth", "9"}, "--depth"},
+      {{"--h5", "f", "--device", "tpu"}, "--device"},
+      {{"--h5", "f", "--num_workers", "-2"}, "--num_workers"},
+      {{"--h5", "f", "--no_such_flag"}, "--no_such_flag"},
+      {{"--batch", "4"}, "--h5 is required"},
+  };
+  for (const auto& [args, expected] : cases) {
+    const Parsed p = parse(args);
+    EXPECT_EQ(p.code, 2) << expected;
+    EXPECT_NE(p.err.find(expected), std::string::npos) << p.err;
+    EXPECT_EQ(std::count(p.err.begin(), p.err.end(), '\n'), 1) << p.err;
+    EXPECT_EQ(p.err.rfind("train_glint_unet: ", 0), 0u) << p.err;
+  }
+}
+
+}  // namespace
+}  // namespace glint::train

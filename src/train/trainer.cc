@@ -1,0 +1,126 @@
+#include "train/trainer.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "train/malloc_tuning.h"
+#include "train/progress.h"
+#include "train/threads.h"
+#include "train/trainer_cleanup.h"
+#include "train/trainer_data.h"
+#include "train/trainer_loop.h"
+#include "train/trainer_memory.h"
+#include "train/trainer_signal.h"
+
+namespace glint::train {
+namespace {
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+bool is_directory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// Checks that need no file reading, so that typos fail in milliseconds.
+void check_flags(const TrainOptions& o) {
+  if (o.device == "cuda" && !torch::cuda::is_available()) {
+    throw std::runtime_error("--device cuda: no CUDA device is usable here (this LibTorch "
+                             "build or machine has none); use --device cpu");
+  }
+  if (o.shared_memory && !is_directory(o.shm_dir)) {
+    throw std::runtime_error("--shm_dir " + o.shm_dir + ": not a directory; give the "
+                             "shared-memory mount (default /dev/shm)");
+  }
+  std::string dir = std::filesystem::path(o.model_path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (!is_directory(dir) || ::access(dir.c_str(), W_OK) != 0) {
+    throw std::runtime_error("--model_path " + o.model_path + ": directory " + dir +
+                             " does not exist or is not writable");
+  }
+  if (o.resume && ::access(o.model_path.c_str(), R_OK) != 0) {
+    throw std::runtime_error("--resume: no checkpoint at " + o.model_path +
+                             "; train without --resume first or fix --model_path");
+  }
+}
+
+void check_geometry(const TrainOptions& o, const SourceShape& shape) {
+  const int64_t step = int64_t{1} << o.depth;
+  if (shape.images.height % step != 0 || shape.images.width % step != 0) {
+    throw std::runtime_error(
+        "--depth " + std::to_string(o.depth) + ": images of " + o.h5 + " are " +
+        std::to_string(shape.images.height) + "x" + std::to_string(shape.images.width) +
+        ", not divisible by 2^depth = " + std::to_string(step) + "; use a smaller --depth");
+  }
+}
+
+std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int threads) {
+  UNet probe(unet_options_for(o, shape));
+  std::ostringstream s;
+  s << o.h5 << ": " << shape.samples << " samples, images " << shape.images.channels << "x"
+    << shape.images.height << "x" << shape.images.width << " "
+    << dtype_name(shape.images.dtype) << ", heatmaps " << shape.heatmaps.channels << "x"
+    << shape.heatmaps.height << "x" << shape.heatmaps.width << " "
+    << dtype_name(shape.heatmaps.dtype) << "\nmodel: UNet " << describe(probe->options())
+    << " (" << count_parameters(*probe) << " parameters), loss " << o.loss << ", batch "
+    << o.batch << ", lr " << o.lr << ", device " << o.device << ", " << threads
+    << " torch threads, " << o.num_workers << " loader workers";
+  return s.str();
+}
+
+void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& out) {
+  out << "summary: " << r.state.epochs_done << "/" << o.epochs << " epochs, "
+      << r.state.global_step << " steps, " << format_duration(r.seconds) << " in this run"
+      << (r.interrupted ? " (interrupted)" : r.reached_max_steps ? " (max_steps reached)" : "")
+      << "\n";
+  if (std::isfinite(r.state.best_val_loss)) {
+    out << "  best val loss " << r.state.best_val_loss << " (epoch " << r.state.best_epoch << ")\n";
+  }
+  if (r.last && r.last->metrics.images > 0) {
+    out << "  final metrics (validation, 3 px): " << format_summary(r.last->metrics) << "\n";
+  }
+  out << "  model saved to " << o.model_path << "\n";
+  out << "  memory: " << format_memory(read_memory_usage()) << "\n";
+}
+
+int run(const TrainOptions& o) {
+  if (o.cleanup_shm) return run_cleanup_shm(o, std::cout, std::cerr);
+  check_flags(o);
+  const SourceShape shape = check_training_file(o);
+  check_geometry(o, shape);
+  if (o.resume) check_resumable(o, shape);
+
+  reset_stop();
+  StopSignals signals;
+  std::cout << apply_malloc_tuning() << "\n";
+  const int threads = configure_threads(o.threads);
+  std::cout << describe_setup(o, shape, threads) << "\n" << std::flush;
+  TrainingData data = open_training_data(o, shape, std::cerr);
+  std::cout << "data: " << data.description << "\n" << std::flush;
+  if (stop_requested()) return kInterruptedExitCode;
+
+  const bool progress = o.progress == "on" || (o.progress == "auto" && stderr_is_terminal());
+  const TrainOutcome outcome = train_model(o, data.source, std::cout, std::cerr, progress);
+  print_summary(o, outcome, std::cout);
+  return outcome.interrupted ? kInterruptedExitCode : kExitOk;
+}
+
+}  // namespace
+
+int run_train(const TrainOptions& options) {
+  try {
+    return run(options);
+  } catch (const c10::Error& e) {
+    std::cerr << "train_glint_unet: error: " << first_line(e.what_without_backtrace()) << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "train_glint_unet: error: " << first_line(e.what()) << "\n";
+  }
+  return kExitError;
+}
+
+}  // namespace glint::train

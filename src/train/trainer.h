@@ -1,0 +1,22 @@
+// train_glint_unet as a library call: everything main() does after parsing.
+// Free of LibTorch so that the program's main.cc compiles in a second.
+#pragma once
+
+#include "train/train_options.h"
+
+namespace glint::train {
+
+// Exit codes of run_train.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+// 130: stopped by SIGINT/SIGTERM after saving the checkpoint (trainer_signal.h).
+
+// Runs one training (or, with --cleanup_shm, the cleanup) and returns the
+// process exit code. Order: cheap checks of every option, the file and its
+// datasets, and the --resume checkpoint; then malloc and thread set-up, data
+// loading, training, the summary. Every error, c10::Error included, ends as
+// ONE line "train_glint_unet: error: ..." on stderr and kExitError; nothing
+// throws out of it.
+int run_train(const TrainOptions& options);
+
+}  // namespace glint::train

@@ -1,0 +1,120 @@
+#include "train/trainer_data.h"
+
+#include <chrono>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "glint/cache.h"
+
+namespace glint::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string megabytes(uint64_t bytes) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1 << 20) << " MB";
+  return s.str();
+}
+
+// Codes a different flag value fixes: those are errors, not fallbacks.
+bool users_fault(Code code) {
+  return code == Code::kInvalidArgument || code == Code::kNotFound;
+}
+
+std::string describe_shared(const std::vector<SharedDataset>& opened, double seconds) {
+  bool loaded = false;
+  uint64_t bytes = 0;
+  std::string names;
+  for (const SharedDataset& d : opened) {
+    loaded = loaded || d.loaded_here();
+    bytes += d.bytes();
+    names += (names.empty() ? "" : ", ") + d.segment();
+  }
+  std::ostringstream s;
+  s << "shared memory, " << (loaded ? "loaded here" : "attached") << " in " << std::fixed
+    << std::setprecision(2) << seconds << " s (" << megabytes(bytes) << ": " << names << ")";
+  return s.str();
+}
+
+// The shared source, or nullopt after the one warning line of a fallback.
+std::optional<TrainingData> try_shared(const TrainOptions& options, const SourceShape& shape,
+                                       std::ostream& err) {
+  const auto start = Clock::now();
+  const SourceOptions so = make_source_options(options, SourceKind::kShared, err);
+  // Opened here rather than only inside make_source: the Status code decides
+  // between error and fallback, and loaded_here() says who read the file.
+  auto opened = open_shared(so.h5_path, {shape.images.dataset, shape.heatmaps.dataset}, so.cache);
+  const char* instead = options.preload ? "using a private copy" : "streaming from the file";
+  if (!opened.ok()) {
+    if (users_fault(opened.status().code())) {
+      throw std::runtime_error("--shared_memory: " + opened.status().message());
+    }
+    err << "warning: shared memory unavailable (" << opened.status().message() << "); "
+        << instead << "\n";
+    return std::nullopt;
+  }
+  TrainingData data;
+  try {
+    data.source = make_source(so);  // attaches to the segments just opened
+  } catch (const std::runtime_error& e) {
+    err << "warning: shared memory unavailable (" << e.what() << "); " << instead << "\n";
+    return std::nullopt;
+  }
+  data.description = describe_shared(*opened, seconds_since(start));
+  return data;
+}
+
+}  // namespace
+
+SourceOptions make_source_options(const TrainOptions& options, SourceKind kind, std::ostream& err) {
+  SourceOptions so;
+  so.h5_path = options.h5;
+  so.images = options.images;
+  so.heatmaps = options.heatmaps;
+  so.kind = kind;
+  so.cache.shm_dir = options.shm_dir;
+  so.cache.share_group = options.share_group;
+  so.cache.fingerprint.store_dir = options.fingerprint_dir;
+  so.cache.on_warning = [&err](std::string_view line) { err << "warning: " << line << "\n"; };
+  return so;
+}
+
+SourceShape check_training_file(const TrainOptions& options) {
+  std::ostringstream ignored;
+  // A streaming source reads metadata only: the cheap way to run make_source's checks.
+  return make_source(make_source_options(options, SourceKind::kStream, ignored))->shape();
+}
+
+TrainingData open_training_data(const TrainOptions& options, const SourceShape& shape,
+                                std::ostream& err) {
+  TrainingData data;
+  if (options.shared_memory) {
+    if (auto shared = try_shared(options, shape, err)) return std::move(*shared);
+    data.fell_back = true;
+  }
+  const auto start = Clock::now();
+  const SourceKind kind = options.preload ? SourceKind::kPreload : SourceKind::kStream;
+  data.source = make_source(make_source_options(options, kind, err));
+  const uint64_t bytes = static_cast<uint64_t>(shape.samples) *
+                         (shape.images.row_bytes() + shape.heatmaps.row_bytes());
+  std::ostringstream s;
+  if (kind == SourceKind::kPreload) {
+    s << "private copy, loaded here in " << std::fixed << std::setprecision(2)
+      << seconds_since(start) << " s (" << megabytes(bytes) << ")";
+  } else {
+    s << "streamed from the file (" << megabytes(bytes) << " read as batches are built)";
+  }
+  data.description = s.str();
+  return data;
+}
+
+}  // namespace glint::train

@@ -1,0 +1,268 @@
+#include "train/trainer_loop.h"
+
+#include <chrono>
+#include <ostream>
+#include <stdexcept>
+
+#include "train/batch_loader.h"
+#include "train/checkpoint.h"
+#include "train/losses.h"
+#include "train/peaks.h"
+#include "train/progress.h"
+#include "train/trainer_signal.h"
+
+namespace glint::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+torch::Device device_of(const TrainOptions& o) {
+  return o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+LoaderOptions loader_options(const TrainOptions& o, bool training) {
+  LoaderOptions lo;
+  lo.batch = o.batch;
+  lo.num_workers = o.num_workers;
+  lo.shuffle = training;
+  lo.seed = o.seed;
+  lo.augment = training && o.augment;
+  return lo;
+}
+
+class Trainer {
+ public:
+  Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> source, std::ostream& out,
+          std::ostream& err, bool show_progress);
+  TrainOutcome run();
+
+ private:
+  void resume();
+  EpochResult train_epoch(int64_t epoch);
+  void validate(EpochResult& r);
+  void finish_epoch(EpochResult& r, Clock::time_point start);
+  void save();
+  bool max_steps_reached() const {
+    return o_.max_steps > 0 && state_.global_step >= o_.max_steps;
+  }
+
+  const TrainOptions& o_;
+  std::ostream& out_;
+  torch::Device device_;
+  UNet model_;
+  torch::optim::Adam optimizer_;
+  LossFn loss_;
+  std::unique_ptr<BatchLoader> train_loader_;
+  std::unique_ptr<BatchLoader> val_loader_;
+  ProgressBar bar_;
+  TrainLog log_;
+  TrainState state_;
+  bool interrupted_ = false;
+};
+
+UNet seeded_unet(const TrainOptions& o, const SourceShape& shape) {
+  // Initial weights depend on --seed only, which --resume relies on.
+  torch::manual_seed(o.seed);
+  return UNet(unet_options_for(o, shape));
+}
+
+Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> source,
+                 std::ostream& out, std::ostream& err, bool show_progress)
+    : o_(o),
+      out_(out),
+      device_(device_of(o)),
+      model_(seeded_unet(o, source->shape())),
+      optimizer_(model_->parameters(), torch::optim::AdamOptions(o.lr)),
+      loss_(make_loss(o.loss)),
+      bar_(err, show_progress),
+      log_(o.log, o.resume) {
+  model_->to(device_);
+  const Split split = split_indices(source->size(), o.val_split, o.seed);
+  train_loader_ = std::make_unique<BatchLoader>(source, split.train, loader_options(o, true));
+  val_loader_ = std::make_unique<BatchLoader>(source, split.val, loader_options(o, false));
+  if (o.resume) resume();
+}
+
+void Trainer::resume() {
+  const CheckpointMeta meta = load_checkpoint(o_.model_path, *model_, &optimizer_);
+  // The checkpoint's learning rate is replaced: --lr may change on resume.
+  for (auto& group : optimizer_.param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(o_.lr);
+  }
+  state_.epochs_done = meta.epoch;
+  const auto extra = [&meta](const char* key, double fallback) {
+    const auto it = meta.extra.find(key);
+    return it == meta.extra.end() ? fallback : it->second;
+  };
+  state_.global_step = static_cast<int64_t>(extra("global_step", 0));
+  state_.best_val_loss = extra("best_val_loss", NAN);
+  state_.best_epoch = static_cast<int64_t>(extra("best_epoch", 0));
+  out_ << "resumed " << o_.model_path << " after epoch " << state_.epochs_done << " (step "
+       << state_.global_step << ")\n";
+}
+
+EpochResult Trainer::train_epoch(int64_t epoch) {
+  EpochResult r;
+  r.epoch = epoch + 1;
+  r.epochs = o_.epochs;
+  r.lr = o_.lr;
+  model_->train();
+  train_loader_->start_epoch(epoch);
+  bar_.start("epoch " + std::to_string(r.epoch) + "/" + std::to_string(o_.epochs),
+             train_loader_->batches_per_epoch());
+  const auto start = Clock::now();
+  double loss_sum = 0;
+  int64_t samples = 0;
+  while (!max_steps_reached() && !stop_requested()) {
+    std::optional<Batch> batch = train_loader_->next();
+    if (!batch) break;
+    const torch::Tensor images = batch->images.to(device_, /*non_blocking=*/true);
+    const torch::Tensor target = batch->heatmaps.to(device_, /*non_blocking=*/true);
+    optimizer_.zero_grad();
+    torch::Tensor loss = loss_(model_->forward(images), target);
+    loss.backward();
+    optimizer_.step();
+    ++state_.global_step;
+    ++r.steps;
+    const int64_t n = images.size(0);
+    loss_sum += loss.item<double>() * static_cast<double>(n);
+    samples += n;
+    bar_.update(r.steps, samples, loss_sum / static_cast<double>(samples));
+  }
+  bar_.clear();
+  r.partial = r.steps < train_loader_->batches_per_epoch();
+  interrupted_ = stop_requested();
+  r.global_step = state_.global_step;
+  r.train_loss = samples > 0 ? loss_sum / static_cast<double>(samples) : NAN;
+  const double seconds = seconds_since(start);
+  r.samples_per_s = seconds > 0 ? static_cast<double>(samples) / seconds : 0;
+  r.data_wait_s = train_loader_->stats().wait_seconds;
+  return r;
+}
+
+void Trainer::validate(EpochResult& r) {
+  torch::NoGradGuard no_grad;
+  model_->eval();
+  val_loader_->start_epoch(0);
+  bar_.start("validate " + std::to_string(r.epoch) + "/" + std::to_string(o_.epochs),
+             val_loader_->batches_per_epoch());
+  PeakMetrics metrics;
+  double loss_sum = 0;
+  int64_t samples = 0;
+  int64_t batches = 0;
+  while (!stop_requested()) {
+    std::optional<Batch> batch = val_loader_->next();
+    if (!batch) break;
+    const torch::Tensor target = batch->heatmaps.to(device_, /*non_blocking=*/true);
+    const torch::Tensor logits = model_->forward(batch->images.to(device_, /*non_blocking=*/true));
+    const int64_t n = target.size(0);
+    loss_sum += loss_(logits, target).item<double>() * static_cast<double>(n);
+    samples += n;
+    metrics.add_batch(torch::sigmoid(logits), target);
+    bar_.update(++batches, samples, loss_sum / static_cast<double>(samples));
+  }
+  bar_.clear();
+  if (stop_requested() || samples == 0) return;
+  r.val_loss = loss_sum / static_cast<double>(samples);
+  r.metrics = metrics.summary();
+}
+
+void Trainer::save() {
+  CheckpointMeta meta;
+  meta.epoch = state_.epochs_done;
+  meta.unet = model_->options();
+  meta.loss = o_.loss;
+  meta.extra = {{"global_step", static_cast<double>(state_.global_step)},
+                {"best_epoch", static_cast<double>(state_.best_epoch)},
+                {"seed", static_cast<double>(o_.seed)},
+                {"val_split", o_.val_split},
+                {"lr", o_.lr}};
+  if (std::isfinite(state_.best_val_loss)) meta.extra["best_val_loss"] = state_.best_val_loss;
+  save_checkpoint(o_.model_path, *model_, &optimizer_, meta);
+}
+
+void Trainer::finish_epoch(EpochResult& r, Clock::time_point start) {
+  r.epoch_s = seconds_since(start);
+  if (std::isfinite(r.val_loss) &&
+      (!std::isfinite(state_.best_val_loss) || r.val_loss < state_.best_val_loss)) {
+    state_.best_val_loss = r.val_loss;
+    state_.best_epoch = r.epoch;
+  }
+  out_ << format_epoch_line(r) << "\n" << std::flush;
+  log_.write(r);
+}
+
+TrainOutcome Trainer::run() {
+  TrainOutcome outcome;
+  const auto run_start = Clock::now();
+  for (int64_t e = state_.epochs_done; e < o_.epochs && !max_steps_reached(); ++e) {
+    const auto start = Clock::now();
+    EpochResult r = train_epoch(e);
+    if (!interrupted_ && !r.partial) state_.epochs_done = e + 1;
+    if (!interrupted_) validate(r);
+    interrupted_ = stop_requested();
+    if (interrupted_) {
+      out_ << "interrupted at step " << state_.global_step << "; saving " << o_.model_path << "\n";
+      save();
+      break;
+    }
+    finish_epoch(r, start);
+    save();
+    outcome.last = r;
+  }
+  outcome.state = state_;
+  outcome.interrupted = interrupted_;
+  outcome.reached_max_steps = max_steps_reached();
+  outcome.seconds = seconds_since(run_start);
+  return outcome;
+}
+
+}  // namespace
+
+UNetOptions unet_options_for(const TrainOptions& o, const SourceShape& shape) {
+  UNetOptions u;
+  u.in_channels = shape.images.channels;
+  u.out_channels = shape.heatmaps.channels;
+  u.base_channels = o.base_channels;
+  u.depth = o.depth;
+  return u;
+}
+
+void check_resumable(const TrainOptions& o, const SourceShape& shape) {
+  const CheckpointMeta meta = read_checkpoint_meta(o.model_path);
+  const UNetOptions want = unet_options_for(o, shape);
+  const auto mismatch = [&o](const std::string& what) {
+    throw std::runtime_error("--resume: " + o.model_path + " was trained with " + what +
+                             "; pass the same value to continue it, or train a new model "
+                             "without --resume");
+  };
+  if (meta.unet.base_channels != want.base_channels) {
+    mismatch("--base_channels " + std::to_string(meta.unet.base_channels));
+  }
+  if (meta.unet.depth != want.depth) mismatch("--depth " + std::to_string(meta.unet.depth));
+  if (meta.unet.in_channels != want.in_channels || meta.unet.out_channels != want.out_channels) {
+    mismatch(std::to_string(meta.unet.in_channels) + " image and " +
+             std::to_string(meta.unet.out_channels) + " heatmap channels (this file has other counts)");
+  }
+  if (meta.loss != o.loss) mismatch("--loss " + meta.loss);
+  const auto seed = meta.extra.find("seed");
+  if (seed != meta.extra.end() && static_cast<uint64_t>(seed->second) != o.seed) {
+    mismatch("--seed " + std::to_string(static_cast<uint64_t>(seed->second)));
+  }
+  const auto split = meta.extra.find("val_split");
+  if (split != meta.extra.end() && split->second != o.val_split) {
+    mismatch("--val_split " + std::to_string(split->second));
+  }
+}
+
+TrainOutcome train_model(const TrainOptions& options, std::shared_ptr<const SampleSource> source,
+                         std::ostream& out, std::ostream& err, bool show_progress) {
+  Trainer trainer(options, std::move(source), out, err, show_progress);
+  return trainer.run();
+}
+
+}  // namespace glint::train

@@ -1,0 +1,52 @@
+// The training loop of train_glint_unet: epochs of Adam steps over a
+// SampleSource, validation with peak metrics, checkpoints, --resume.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+
+#include "train/data_source.h"
+#include "train/train_log.h"
+#include "train/train_options.h"
+#include "train/unet.h"
+
+namespace glint::train {
+
+// What a checkpoint carries besides weights and optimiser state
+// (meta.epoch and meta.extra.* keys, see checkpoint.h).
+struct TrainState {
+  int64_t epochs_done = 0;       // complete epochs
+  int64_t global_step = 0;       // optimiser steps
+  double best_val_loss = NAN;    // NaN until a validation ran
+  int64_t best_epoch = 0;
+};
+
+struct TrainOutcome {
+  TrainState state;
+  std::optional<EpochResult> last;  // last epoch run (and validated) here
+  bool interrupted = false;         // stopped by SIGINT/SIGTERM (checkpoint saved)
+  bool reached_max_steps = false;
+  double seconds = 0;
+};
+
+// The model options for data of `shape` (channels from the datasets).
+UNetOptions unet_options_for(const TrainOptions& options, const SourceShape& shape);
+
+// Checks, from the checkpoint's metadata only, that --resume can continue
+// it with these options (same architecture, loss, seed and val_split).
+// Throws std::runtime_error with one line naming the flag to change.
+void check_resumable(const TrainOptions& options, const SourceShape& shape);
+
+// Trains as `options` say (resuming from options.model_path with --resume),
+// writing one line per epoch to `out`, a progress bar to `err` when
+// `show_progress`, JSON lines to options.log, and the checkpoint to
+// options.model_path after every epoch and when stopped. Returns when the
+// epochs or max_steps are done or stop_requested() (trainer_signal.h).
+// Throws std::exception / c10::Error on failure.
+TrainOutcome train_model(const TrainOptions& options, std::shared_ptr<const SampleSource> source,
+                         std::ostream& out, std::ostream& err, bool show_progress);
+
+}  // namespace glint::train

@@ -1,0 +1,132 @@
+// glint_cache_probe: one process that opens datasets through glint::open_shared
+// and reports, as one JSON line, what it got. The reliability tests start it
+// as a real process to race, kill, starve and impersonate cache users.
+//
+// Exit status: 0 when every dataset was opened, 1 when open_shared failed (its
+// message is also the one line on stderr), 2 for bad flags.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "glint/cache.h"
+#include "payload_fill.h"
+#include "support/h5_fixture.h"
+
+namespace {
+
+struct ProbeOptions {
+  std::string h5;
+  std::vector<std::string> datasets;
+  std::string shm_dir = "/dev/shm";
+  std::string store_dir;
+  std::string share_group;
+  bool gate = false;
+  bool hold = false;
+  int64_t pause_after_bytes = -1;
+  uint64_t fill_step = 0;
+};
+
+void setup_probe(CLI::App& app, ProbeOptions& o) {
+  app.add_option("--h5", o.h5, "HDF5 file to open")->required();
+  app.add_option("--datasets", o.datasets, "datasets (default: every numeric one)")->delimiter(',');
+  app.add_option("--shm-dir", o.shm_dir, "shared-memory directory (default /dev/shm)");
+  app.add_option("--store-dir", o.store_dir, "fingerprint store directory");
+  app.add_option("--share-group", o.share_group, "group to share segments with");
+  app.add_flag("--gate", o.gate, "wait for end of stdin before opening (start many probes at one instant)");
+  app.add_flag("--hold", o.hold,
+               "keep the mappings: on each stdin line re-checksum and print a new report; exit at end of stdin");
+  app.add_option("--pause-after-bytes", o.pause_after_bytes,
+                 "while loading, stop (SIGSTOP) once this many bytes are loaded")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--fill-step", o.fill_step, "progress step of the loader in bytes (default 32 MiB)")
+      ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 40));
+}
+
+void wait_for_stdin_eof() {
+  char buf[256];
+  while (::read(0, buf, sizeof buf) > 0) {
+  }
+}
+
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+nlohmann::json report(const std::vector<glint::SharedDataset>& sets, int64_t elapsed_us,
+                      const std::vector<std::string>& warnings) {
+  nlohmann::json j = {{"pid", getpid()}, {"ok", true}, {"error", ""}, {"elapsed_us", elapsed_us}};
+  j["datasets"] = nlohmann::json::array();
+  for (const auto& d : sets) {
+    j["datasets"].push_back({{"name", d.dataset()},
+                             {"segment", d.segment()},
+                             {"loaded_here", d.loaded_here()},
+                             {"bytes", d.bytes()},
+                             {"checksum", hex(glint::testing::fnv1a(d.data(), d.bytes()))}});
+  }
+  j["warnings"] = warnings;
+  return j;
+}
+
+int run_probe(const ProbeOptions& o) {
+  if (o.fill_step) glint::set_fill_step_for_testing(o.fill_step);
+  std::vector<std::string> warnings;
+  glint::CacheOptions options;
+  options.shm_dir = o.shm_dir;
+  options.fingerprint.store_dir = o.store_dir;
+  options.share_group = o.share_group;
+  options.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
+  if (o.pause_after_bytes >= 0) {
+    bool paused = false;
+    options.on_progress = [&paused, limit = static_cast<uint64_t>(o.pause_after_bytes)](const glint::LoadProgress& p) {
+      if (paused || p.done_bytes < limit) return;
+      paused = true;
+      std::fprintf(stderr, "paused after %llu of %llu bytes\n", static_cast<unsigned long long>(p.done_bytes),
+                   static_cast<unsigned long long>(p.total_bytes));
+      ::raise(SIGSTOP);
+    };
+  }
+  if (o.gate) wait_for_stdin_eof();
+  auto start = std::chrono::steady_clock::now();
+  auto sets = glint::open_shared(o.h5, o.datasets, options);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  if (!sets.ok()) {
+    nlohmann::json j = {{"pid", getpid()},
+                        {"ok", false},
+                        {"error", sets.status().message()},
+                        {"code", std::string(glint::code_name(sets.status().code()))},
+                        {"elapsed_us", us},
+                        {"warnings", warnings}};
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+    std::cerr << sets.status().message() << std::endl;
+    return 1;
+  }
+  std::cout << report(*sets, us, warnings).dump() << std::endl;
+  if (o.hold) {
+    for (std::string line; std::getline(std::cin, line);) std::cout << report(*sets, us, warnings).dump() << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"glint_cache_probe: open datasets through the shared-memory cache and report as JSON"};
+  ProbeOptions options;
+  setup_probe(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return run_probe(options);
+}
