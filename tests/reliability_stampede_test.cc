@@ -1,5 +1,6 @@
 // Scenarios 1 and 11: many processes at one instant on a cold cache, and a
 // restart after every user was killed.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <memory>
@@ -26,7 +27,7 @@ class StampedeTest : public ReliabilityTest {
 TEST_F(StampedeTest, EightProcessesAtOneInstantLoadEachDatasetExactlyOnce) {
   constexpr int kProbes = 8;
   int gate[2];
-  ASSERT_EQ(0, pipe(gate));
+  ASSERT_EQ(0, pipe2(gate, O_CLOEXEC));  // the probes must not hold the write end
   std::vector<std::unique_ptr<Probe>> probes;
   for (int i = 0; i < kProbes; ++i) {
     probes.push_back(std::make_unique<Probe>(probe_args({"--gate", "--fill-step", "65536"}), gate[0]));

@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 #include "glint/h5.h"
@@ -175,8 +177,13 @@ Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
     if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, false);
     if (r.outcome == Outcome::kError) return r.status;
     if (r.outcome == Outcome::kRebuild) {
+      // Something that unlink() cannot remove (a directory) would make every
+      // publish lose to it, and this loop load again forever.
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        return Status(r.status.code(), r.status.message() + "; it cannot be removed to rebuild it (" +
+                                           std::strerror(errno) + "): remove it by hand");
+      }
       ctx.warn(r.status.message() + "; rebuilding it");
-      ::unlink(path.c_str());
     }
     bool lost_race = false;
     GLINT_RETURN_IF_ERROR(load(ctx, dataset, path, &lost_race));

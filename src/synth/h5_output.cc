@@ -223,11 +223,22 @@ Status H5Output::write(uint64_t first, uint64_t count, const void* images, const
 }
 
 Status H5Output::close() {
-  const bool datasets_ok = images_.close() & heatmaps_.close() & glints_.close();
+  // Keep the first cause: every later HDF5 call clears the error stack.
+  Status failed;
+  for (H5Handle* dataset : {&images_, &heatmaps_, &glints_}) {
+    if (!dataset->close() && failed.ok()) failed = h5_error("cannot finish writing", path_);
+  }
   half_type_.close();
-  // H5Fclose is where buffered metadata reaches the disk, so its failure
-  // (a full disk, say) must not pass silently.
-  if (!datasets_ok || !file_.close()) return h5_error("cannot finish writing", path_);
+  // Flush first: a failed flush leaves the file open and abandon() can still
+  // close it cleanly, whereas a failed H5Fclose cannot be undone.
+  if (failed.ok() && H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) {
+    failed = h5_error("cannot finish writing", path_);
+  }
+  if (!failed.ok()) {
+    abandon();
+    return failed;
+  }
+  if (!file_.close()) return h5_error("cannot finish writing", path_);
   return Status::Ok();
 }
 

@@ -21,9 +21,12 @@ using glint::testing::run_process;
 using glint::synth::testing::file_bytes;
 using glint::synth::testing::read_dataset;
 
-glint::testing::ProcessResult run(std::vector<std::string> args) {
-  args.insert(args.begin(), built_program("bin/make_glint_dataset"));
-  return run_process(args);
+glint::testing::ProcessResult run(const std::vector<std::string>& args) {
+  std::vector<std::string> argv;
+  argv.reserve(args.size() + 1);
+  argv.push_back(built_program("bin/make_glint_dataset"));
+  for (const std::string& arg : args) argv.push_back(arg);
+  return run_process(argv);
 }
 
 size_t lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "probe/private_tmpfs.h"
 #include "probe/probe_client.h"
 #include "support/h5_fixture.h"
 #include "support/temp_dir.h"

@@ -153,7 +153,11 @@ int run_make_glint_dataset(const MakeDatasetOptions& o) {
   printer.finish();
   if (!status.ok()) {
     std::fprintf(stderr, "%s: %s\n", kProgram, status.message().c_str());
-    return g_stop != 0 ? 130 : 1;
+    // The temporary file is gone already. Skip HDF5's exit handler: after
+    // some write errors HDF5 1.10 keeps a dangling file and crashes there.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    ::_exit(g_stop != 0 ? 130 : 1);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

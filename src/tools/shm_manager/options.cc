@@ -11,7 +11,7 @@ CLI::Validator duration_validator() {
         if (parse_duration(text)) return "";
         return "'" + text + "' is not a duration; use a whole number and a unit: 30s, 10m, 2h or 7d";
       },
-      "DURATION");
+      /*validator_desc=*/"");
 }
 
 int count_commands(const ManagerOptions& o) {
@@ -47,25 +47,38 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
   app.add_flag("--cleanup", o.cleanup, "Remove the segments of --h5 FILE (and of its older versions)");
   app.add_flag("--cleanup-all", o.cleanup_all, "Remove every segment you own");
   app.add_flag("--load", o.load, "Load the datasets of --h5 FILE into shared memory now");
-  app.add_option("--h5", o.h5, "HDF5 file the command is about")->check(CLI::ExistingFile);
+  app.add_option("--h5", o.h5, "HDF5 file the command is about")->type_name("FILE")
+      ->check(CLI::ExistingFile.description(""));
   app.add_option("--datasets", o.datasets, "With --load: datasets to load (default: every numeric one)")
       ->delimiter(',')
-      ->type_name("A,B,...");
+      ->type_name("A,B");
   app.add_flag("--json", o.json, "Print machine-readable JSON instead of text");
   app.add_flag("--dry-run", o.dry_run, "With cleanups: say what would be removed, remove nothing");
   app.add_option_function<std::string>(
          "--older-than",
          [&o](const std::string& text) { o.older_than_seconds = parse_duration(text); },
          "With cleanups: only segments at least this old (30s, 10m, 2h, 7d)")
+      ->type_name("DURATION")
       ->check(duration_validator());
   app.add_flag("--stale", o.stale,
                "With cleanups: only segments whose source file is gone or changed");
   app.add_option("--shm-dir", o.shm_dir, "Directory holding the segments")
+      ->type_name("DIR")
       ->capture_default_str()
-      ->check(CLI::ExistingDirectory);
+      ->check(CLI::ExistingDirectory.description(""));
   app.add_option("--share-group", o.share_group,
-                 "With --load: make new segments readable by this group");
+                 "With --load: make new segments readable by this group")
+      ->type_name("GROUP");
   app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered");
+  app.footer(
+      "\nExamples:\n"
+      "  shm_manager --list\n"
+      "  shm_manager --list --h5 train_256.h5\n"
+      "  shm_manager --load --h5 train_256.h5 --datasets images,heatmaps\n"
+      "  shm_manager --cleanup --h5 train_256.h5\n"
+      "  shm_manager --cleanup-all --older-than 7d --dry-run\n"
+      "Segments you remove stay usable by processes that map them; their memory\n"
+      "is freed when the last such process exits. Docs: docs/SHM_MANAGER.md");
 }
 
 std::string check_combination(const ManagerOptions& o) {
