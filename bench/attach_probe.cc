@@ -32,7 +32,14 @@ struct ProbeOptions {
   bool noop = false;      // report at once (start-up baseline)
   bool md5 = false;       // only hash the file (open_ns = glint::md5_file time)
   bool hold = false;      // stay alive until stdin closes
+  std::vector<std::string> datasets;  // empty: every numeric dataset
 };
+
+int64_t cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 int64_t now_ns() {
   timespec ts;
@@ -69,8 +76,9 @@ std::unique_ptr<unsigned char[]> read_private(const std::string& path, uint64_t&
 
 int run_probe(const ProbeOptions& o) {
   if (o.noop) {
-    std::printf("{\"usable_ns\": %lld, \"open_ns\": 0, \"touch_ns\": 0, \"bytes\": 0}\n",
-                static_cast<long long>(now_ns()));
+    std::printf("{\"usable_ns\": %lld, \"open_ns\": 0, \"touch_ns\": 0, \"cpu_ns\": %lld, \"open_cpu_ns\": 0, "
+                "\"bytes\": 0}\n",
+                static_cast<long long>(now_ns()), static_cast<long long>(cpu_ns()));
     return 0;
   }
   int64_t t0 = now_ns();
@@ -85,6 +93,7 @@ int run_probe(const ProbeOptions& o) {
                 static_cast<long long>(t1), static_cast<long long>(t1 - t0), md5->c_str());
     return 0;
   }
+  int64_t c0 = cpu_ns();
   uint64_t bytes = 0;
   uint64_t sink = 0;
   std::vector<glint::SharedDataset> shared;
@@ -99,7 +108,7 @@ int run_probe(const ProbeOptions& o) {
     glint::CacheOptions cache;
     cache.shm_dir = o.shm_dir;
     cache.populate = o.populate;
-    auto r = glint::open_shared(o.h5, {}, cache);
+    auto r = glint::open_shared(o.h5, o.datasets, cache);
     if (!r.ok()) {
       std::fprintf(stderr, "attach_probe: %s\n", r.status().message().c_str());
       return 1;
@@ -107,6 +116,7 @@ int run_probe(const ProbeOptions& o) {
     shared = std::move(r.value());
   }
   int64_t t1 = now_ns();
+  int64_t c1 = cpu_ns();
   if (o.touch) {
     for (const auto& d : shared) {
       sink += touch_pages(d.data(), d.bytes());
@@ -116,8 +126,10 @@ int run_probe(const ProbeOptions& o) {
     for (const auto& d : shared) bytes += d.bytes();
   }
   int64_t t2 = now_ns();
-  std::printf("{\"usable_ns\": %lld, \"open_ns\": %lld, \"touch_ns\": %lld, \"bytes\": %llu, \"sink\": %llu}\n",
+  std::printf("{\"usable_ns\": %lld, \"open_ns\": %lld, \"touch_ns\": %lld, \"cpu_ns\": %lld, \"open_cpu_ns\": %lld, "
+              "\"bytes\": %llu, \"sink\": %llu}\n",
               static_cast<long long>(t2), static_cast<long long>(t1 - t0), static_cast<long long>(t2 - t1),
+              static_cast<long long>(cpu_ns()), static_cast<long long>(c1 - c0),
               static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(sink & 1));
   std::fflush(stdout);
   if (o.hold) {
@@ -140,6 +152,7 @@ int main(int argc, char** argv) {
   app.add_flag("--private", o.is_private, "Read the whole file into private memory instead (preload stand-in)");
   app.add_flag("--noop", o.noop, "Report at once: the start-up cost of this binary");
   app.add_flag("--md5", o.md5, "Only hash the file with glint::md5_file and report the time");
+  app.add_option("--datasets", o.datasets, "Datasets to attach (default: every numeric one)")->delimiter(',');
   app.add_flag("--hold", o.hold, "After reporting, stay alive until stdin is closed");
   CLI11_PARSE(app, argc, argv);
   return run_probe(o);

@@ -85,8 +85,8 @@ class SharedDataset {
 };
 
 // Attaches to, or loads then attaches to, each of `datasets` of `h5_path`
-// (all numeric datasets when empty). On error nothing this call created is
-// left behind; segments that other processes completed stay.
+// (all non-empty numeric datasets when empty). On error nothing this call
+// created is left behind; segments that other processes completed stay.
 Result<std::vector<SharedDataset>> open_shared(const std::string& h5_path,
                                                const std::vector<std::string>& datasets,
                                                const CacheOptions& options);

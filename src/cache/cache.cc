@@ -205,7 +205,11 @@ Result<std::vector<std::string>> resolve_datasets(Context& ctx, const std::vecto
   if (!src.ok()) return src.status();
   auto all = (*src)->numeric_datasets();
   if (!all.ok()) return all.status();
-  for (const auto& info : *all) out.push_back(info.name);
+  // As unsupported datasets are, empty ones are skipped here: asked for by
+  // name they are an error, but they must not block sharing the rest.
+  for (const auto& info : *all) {
+    if (info.bytes > 0) out.push_back(info.name);
+  }
   if (out.empty()) return Status(Code::kNotFound, ctx.fp.path + " has no numeric dataset to share");
   return out;
 }

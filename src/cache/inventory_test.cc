@@ -70,6 +70,7 @@ TEST_F(InventoryTest, MappedByShowsAChildThatMapsTheSegment) {
   pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    ::close(release[1]);
     int fd = ::open(shm_.file(images).c_str(), O_RDONLY);
     void* addr = ::mmap(/*addr=*/nullptr, 4096, PROT_READ, MAP_SHARED, fd, /*offset=*/0);
     char byte = addr == MAP_FAILED ? 'n' : 'y';
@@ -145,7 +146,7 @@ TEST_F(InventoryTest, ReplacedSourceWithSameSizeAndTimeIsStale) {
   struct stat st;
   ASSERT_EQ(::stat(h5_.c_str(), &st), 0);
   std::string copy = tmp_.file("copy.h5");
-  std::ofstream(copy, std::ios::binary) << read_file(h5_);
+  write_path(copy, read_file(h5_));
   timespec times[2] = {st.st_atim, st.st_mtim};
   ASSERT_EQ(::utimensat(AT_FDCWD, copy.c_str(), times, 0), 0);
   ASSERT_EQ(::rename(copy.c_str(), h5_.c_str()), 0);

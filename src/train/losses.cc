@@ -60,12 +60,12 @@ torch::Tensor hybrid_loss(const torch::Tensor& logits, const torch::Tensor& targ
   return focal_loss(logits, target) + kHybridDiceWeight * dice_loss(logits, target);
 }
 
-torch::Tensor mse_loss(const torch::Tensor& logits, const torch::Tensor& target) {
+torch::Tensor sigmoid_mse_loss(const torch::Tensor& logits, const torch::Tensor& target) {
   const auto y = checked_target("mse", logits, target);
   return torch::mse_loss(torch::sigmoid(logits), y);
 }
 
-torch::Tensor bce_loss(const torch::Tensor& logits, const torch::Tensor& target) {
+torch::Tensor bce_with_logits_loss(const torch::Tensor& logits, const torch::Tensor& target) {
   const auto y = checked_target("bce", logits, target);
   return torch::binary_cross_entropy_with_logits(logits, y);
 }
@@ -77,7 +77,7 @@ const std::vector<std::string>& loss_names() {
 
 LossFn make_loss(const std::string& name) {
   static const std::vector<std::pair<std::string, LossFn>> table = {
-      {"focal", focal_loss}, {"hybrid", hybrid_loss}, {"mse", mse_loss}, {"bce", bce_loss}};
+      {"focal", focal_loss}, {"hybrid", hybrid_loss}, {"mse", sigmoid_mse_loss}, {"bce", bce_with_logits_loss}};
   for (const auto& [known, fn] : table) {
     if (known == name) return fn;
   }

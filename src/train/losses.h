@@ -54,10 +54,10 @@ torch::Tensor dice_loss(const torch::Tensor& logits, const torch::Tensor& target
 torch::Tensor hybrid_loss(const torch::Tensor& logits, const torch::Tensor& target);
 
 // Mean squared error between sigmoid(logits) and target (baseline).
-torch::Tensor mse_loss(const torch::Tensor& logits, const torch::Tensor& target);
+torch::Tensor sigmoid_mse_loss(const torch::Tensor& logits, const torch::Tensor& target);
 
 // Mean binary cross-entropy with logits against the soft target (baseline).
-torch::Tensor bce_loss(const torch::Tensor& logits, const torch::Tensor& target);
+torch::Tensor bce_with_logits_loss(const torch::Tensor& logits, const torch::Tensor& target);
 
 // Valid names for make_loss(), in documentation order:
 // "focal", "hybrid", "mse", "bce".

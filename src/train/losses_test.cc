@@ -68,13 +68,13 @@ TEST(LossesTest, HybridIsFocalPlusDice) {
 
 TEST(LossesTest, MseMatchesHandComputation) {
   // (p-y)^2 = .0625, 0, .0625, .25 -> mean = 0.375 / 4 = 0.09375
-  EXPECT_NEAR(value(mse_loss(logits(), target())), 0.09375, 1e-7);
+  EXPECT_NEAR(value(sigmoid_mse_loss(logits(), target())), 0.09375, 1e-7);
 }
 
 TEST(LossesTest, BceMatchesHandComputation) {
   // -[y ln p + (1-y) ln(1-p)]: -ln .75 = 0.2876821; -(.5 ln .5 + .5 ln .5) = 0.6931472;
   // -ln(1-.25) = 0.2876821; -ln(1-.5) = 0.6931472 -> mean = 1.9616586 / 4 = 0.4904146
-  EXPECT_NEAR(value(bce_loss(logits(), target())), 0.4904146, 1e-6);
+  EXPECT_NEAR(value(bce_with_logits_loss(logits(), target())), 0.4904146, 1e-6);
 }
 
 TEST(LossesTest, FocalStaysFiniteForExtremeLogits) {
@@ -106,7 +106,7 @@ TEST(LossesTest, FactoryNamesValidLossesForUnknownName) {
 
 TEST(LossesTest, ShapeMismatchIsOneClearLine) {
   try {
-    mse_loss(logits(), torch::zeros({1, 1, 4, 4}));
+    sigmoid_mse_loss(logits(), torch::zeros({1, 1, 4, 4}));
     FAIL() << "mismatch accepted";
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(), "mse loss: logits shape [1, 1, 2, 2] differs from target shape [1, 1, 4, 4]");
