@@ -146,23 +146,38 @@ def fig_fingerprint(b, seed):
         f"md5sum {size / statistics.median(ref_t) / 1e6:.0f} MB/s")
 
 
+# (name, attach_probe flags); NAMED = the trainer's two datasets by name.
+ATTACH_VARIANTS = [
+    ("noop", ["--noop"]),
+    ("attach_all", []),
+    ("attach", ["NAMED"]),
+    ("attach_populate", ["NAMED", "--populate"]),
+    ("attach_touch", ["NAMED", "--touch"]),
+    ("attach_populate_touch", ["NAMED", "--populate", "--touch"]),
+]
+
+
 def fig_attach(b, files):
     out = {}
     for label, h5 in files:
         b.warm(h5)
         b.run([b.bin("shm_manager"), "--load", "--h5", h5, "--shm-dir", b.shm], record=True)
-        n = 7 if b.quick else 15
+        n = 5 if b.quick else 11
         row = {"payload_bytes": b.segment_bytes()}
-        for name, flags in [("noop", ["--noop"]), ("attach", []), ("attach_populate", ["--populate"]),
-                            ("attach_touch", ["--touch"]), ("attach_populate_touch", ["--populate", "--touch"])]:
-            starts, opens, touches = [], [], []
+        named = ["--datasets", "images,heatmaps"]
+        for name, flags in ATTACH_VARIANTS:
+            starts, opens, touches, cpus, open_cpus = [], [], [], [], []
             for _ in range(n):
-                s, info = b.probe(h5, *flags)
+                s, info = b.probe(h5, *[x for f in flags for x in (named if f == "NAMED" else [f])])
                 starts.append(s)
                 opens.append(info["open_ns"] / 1e9)
                 touches.append(info["touch_ns"] / 1e9)
-            row[name] = {"start_to_usable_s": spread(starts), "open_s": spread(opens), "touch_s": spread(touches)}
-        gb = b.gbench("cache_bench", "BM_OpenSharedAttach/", reps=b.reps, extra_env={"GLINT_BENCH_H5": h5})
+                cpus.append(info["cpu_ns"] / 1e9)
+                open_cpus.append(info["open_cpu_ns"] / 1e9)
+            row[name] = {"start_to_usable_s": spread(starts), "open_s": spread(opens), "touch_s": spread(touches),
+                         "process_cpu_s": spread(cpus), "open_cpu_s": spread(open_cpus)}
+        gb = b.gbench("cache_bench", "BM_OpenSharedAttach/populate:0", reps=b.reps,
+                      extra_env={"GLINT_BENCH_H5": h5})
         row["gbench_attach"] = [x for x in gb if x.get("run_type") == "aggregate"]
         out[label] = row
         b.cleanup_segments(h5)
@@ -177,7 +192,8 @@ def fig_load(b, label, h5):
     mgr = b.bin("shm_manager")
     load, cp, cold, cold_ref = [], [], [], []
     b.run([mgr, "--load", "--h5", h5, "--shm-dir", b.shm])  # remembers the fingerprint
-    for _ in range(b.reps):
+    reps = b.reps if label == "contiguous" else 3  # decompression is slow
+    for _ in range(reps):
         b.cleanup_segments(h5)
         b.warm(h5)
         load.append(b.timed([mgr, "--load", "--h5", h5, "--shm-dir", b.shm]))
@@ -195,7 +211,7 @@ def fig_load(b, label, h5):
     b.results["commands"] += [f"shm_manager --load --h5 {h5} --shm-dir DIR",
                               f"shm_manager --load --rehash --h5 {h5} --shm-dir DIR",
                               f"cp {h5} DIR/x", f"md5sum {h5} && cp {h5} DIR/x"]
-    inproc = b.gbench("cache_bench", "BM_OpenSharedLoad", reps=b.reps, extra_env={"GLINT_BENCH_H5": h5})
+    inproc = b.gbench("cache_bench", "BM_OpenSharedLoad", reps=reps, extra_env={"GLINT_BENCH_H5": h5})
     b.cleanup_segments(h5)
     b.results.setdefault("load", {})[label] = {
         "in_process_s": spread([x["real_time"] / 1e3 for x in inproc if x.get("run_type") == "iteration"]),
@@ -408,9 +424,16 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, no 10x file")
     ap.add_argument("--only", default="", help="comma list of figures: md5,attach,load,memory,train,growth")
+    ap.add_argument("--merge", action="store_true", help="keep the other figures of an existing --out file")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     b = Bench(args)
+    if args.merge and os.path.exists(args.out):
+        with open(args.out) as f:
+            old = json.load(f)
+        old["commands"] = old.get("commands", []) + b.results["commands"]
+        b.results = old
+        b.results["notes"] = []
     only = set(filter(None, args.only.split(",")))
     want = lambda f: not only or f in only
     t_start = time.time()
@@ -439,7 +462,8 @@ def main():
             fig_growth(b, files)
     finally:
         shutil.rmtree(b.shm, ignore_errors=True)
-        b.results["wall_s"] = time.time() - t_start
+        b.results["wall_s"] = b.results.get("wall_s", 0) + time.time() - t_start if args.merge \
+            else time.time() - t_start
         b.results["machine"]["load_after"] = os.getloadavg()
         with open(args.out, "w") as f:
             json.dump(b.results, f, indent=1)

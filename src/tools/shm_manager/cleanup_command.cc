@@ -23,8 +23,8 @@ void print_text(const CleanupReport& report, bool dry_run) {
     std::printf("%s abandoned lock file %s\n", verb, lock.c_str());
   }
   for (const std::string& line : report.skipped) std::printf("Kept %s\n", line.c_str());
-  size_t n = report.removed.size();
-  std::printf("%s%zu %s %s, %s %s", dry_run ? "Dry run: " : "", n, n == 1 ? "segment" : "segments",
+  std::printf("%s%s %s, %s %s", dry_run ? "Dry run: " : "",
+              count_of(report.removed.size(), "segment", "segments").c_str(),
               dry_run ? "would be removed" : "removed", format_mb(report.freed_bytes).c_str(),
               dry_run ? "would be freed" : "freed");
   if (still_mapped > 0) std::printf(" (%zu still mapped)", still_mapped);

@@ -8,7 +8,12 @@ namespace glint::shm_manager {
 
 std::string format_mb(uint64_t bytes) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  // Small datasets (labels, coordinates) would all read "0.0 MB".
+  if (bytes > 0 && bytes < 100 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f KB", static_cast<double>(bytes) / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  }
   return buf;
 }
 
@@ -23,6 +28,10 @@ std::string format_shape(const std::vector<uint64_t>& shape) {
   std::string out;
   for (uint64_t dim : shape) out += (out.empty() ? "" : "x") + std::to_string(dim);
   return out;
+}
+
+std::string count_of(size_t n, const char* singular, const char* plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
 }
 
 std::string format_pids(const std::vector<pid_t>& pids) {

@@ -11,7 +11,8 @@
 
 namespace glint::shm_manager {
 
-// Bytes in MB (2^20 bytes), one decimal: "245.3 MB".
+// Bytes in MB (2^20 bytes), one decimal: "245.3 MB"; below 100 KB in KB
+// ("31.2 KB").
 std::string format_mb(uint64_t bytes);
 
 // A duration for people: "45s", "12m 5s", "3h 2m", "2d 4h".
@@ -19,6 +20,9 @@ std::string format_age(int64_t seconds);
 
 // "1000x256x256".
 std::string format_shape(const std::vector<uint64_t>& shape);
+
+// "3 segments" / "1 segment".
+std::string count_of(size_t n, const char* singular, const char* plural);
 
 // "2 (1234, 5678)" or "none".
 std::string format_pids(const std::vector<pid_t>& pids);

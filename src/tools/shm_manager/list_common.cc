@@ -37,8 +37,7 @@ void print_removed(const std::vector<RemovedSegment>& removed) {
 std::string summary_line(const Inventory& inv) {
   uint64_t bytes = 0;
   for (const SegmentInfo& info : inv.segments) bytes += info.file_bytes;
-  std::string line = std::to_string(inv.segments.size()) +
-                     (inv.segments.size() == 1 ? " segment, " : " segments, ") + format_mb(bytes);
+  std::string line = count_of(inv.segments.size(), "segment", "segments") + ", " + format_mb(bytes);
   if (inv.removed.empty()) return line;
   uint64_t removed_bytes = 0;
   for (const RemovedSegment& r : inv.removed) removed_bytes += r.mapped_bytes;

@@ -1,6 +1,7 @@
 // --load --h5 FILE [--datasets a,b]: warm the cache now, so trainings attach.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -75,15 +76,7 @@ struct Outcome {
   uint64_t bytes = 0;
 };
 
-}  // namespace
-
-int run_load(const ManagerOptions& o) {
-  auto target = inspect_h5(o.h5, o.rehash);
-  if (!target.ok()) return fail(target.status().message());
-  std::vector<DatasetInfo> datasets;
-  if (std::string error = select_datasets(o, *target, datasets); !error.empty()) return fail(error);
-  if (!o.json) std::printf("File: %s\nMD5: %s\n\n", o.h5.c_str(), target->fingerprint.md5.c_str());
-  ProgressPrinter progress;
+CacheOptions cache_options(const ManagerOptions& o, ProgressPrinter& progress) {
   CacheOptions options;
   options.shm_dir = o.shm_dir;
   options.share_group = o.share_group;
@@ -91,23 +84,18 @@ int run_load(const ManagerOptions& o) {
   options.on_warning = [](std::string_view w) {
     std::fprintf(stderr, "warning: %.*s\n", static_cast<int>(w.size()), w.data());
   };
-  std::vector<Outcome> outcomes;
-  // One call per dataset, to time each; the MD5 was just remembered above.
-  for (const DatasetInfo& ds : datasets) {
-    auto start = std::chrono::steady_clock::now();
-    auto shared = open_shared(o.h5, {ds.name}, options);
-    progress.end_line();
-    if (!shared.ok()) return fail(shared.status().message());
-    const SharedDataset& view = shared->front();
-    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    outcomes.push_back({ds.name, view.segment(), view.loaded_here(), took.count(), view.bytes()});
-    if (!o.json) {
-      std::printf("✓ %-12s - %s\n  %s in %.2f s (%s)\n", ds.name.c_str(), view.segment().c_str(),
-                  view.loaded_here() ? "Loaded" : "Already present, attached", took.count(),
-                  format_mb(view.bytes()).c_str());
-      std::fflush(stdout);
-    }
-  }
+  return options;
+}
+
+void print_outcome(const Outcome& r) {
+  std::printf("✓ %-12s - %s\n  %s in %.2f s (%s)\n", r.dataset.c_str(), r.segment.c_str(),
+              r.loaded ? "Loaded" : "Already present, attached", r.seconds,
+              format_mb(r.bytes).c_str());
+  std::fflush(stdout);
+}
+
+void print_summary(const ManagerOptions& o, const H5Target& target,
+                   const std::vector<Outcome>& outcomes) {
   size_t loaded = 0;
   uint64_t bytes = 0;
   nlohmann::json items = nlohmann::json::array();
@@ -118,12 +106,38 @@ int run_load(const ManagerOptions& o) {
                      {"seconds", r.seconds}, {"bytes", r.bytes}});
   }
   if (o.json) {
-    print_json({{"file", o.h5}, {"md5", target->fingerprint.md5}, {"shm_dir", o.shm_dir},
+    print_json({{"file", o.h5}, {"md5", target.fingerprint.md5}, {"shm_dir", o.shm_dir},
                 {"datasets", items}});
-  } else {
-    std::printf("\n%zu datasets: %zu loaded, %zu already present; %s in shared memory\n",
-                outcomes.size(), loaded, outcomes.size() - loaded, format_mb(bytes).c_str());
+    return;
   }
+  std::printf("\n%s: %zu loaded, %zu already present; %s in shared memory\n",
+              count_of(outcomes.size(), "dataset", "datasets").c_str(), loaded,
+              outcomes.size() - loaded, format_mb(bytes).c_str());
+}
+
+}  // namespace
+
+int run_load(const ManagerOptions& o) {
+  auto target = inspect_h5(o.h5, o.rehash);
+  if (!target.ok()) return fail(target.status().message());
+  std::vector<DatasetInfo> datasets;
+  if (std::string error = select_datasets(o, *target, datasets); !error.empty()) return fail(error);
+  if (!o.json) std::printf("File: %s\nMD5: %s\n\n", o.h5.c_str(), target->fingerprint.md5.c_str());
+  ProgressPrinter progress;
+  CacheOptions options = cache_options(o, progress);
+  std::vector<Outcome> outcomes;
+  // One call per dataset, to time each; the MD5 was just remembered above.
+  for (const DatasetInfo& ds : datasets) {
+    auto start = std::chrono::steady_clock::now();
+    auto shared = open_shared(o.h5, {ds.name}, options);
+    progress.end_line();
+    if (!shared.ok()) return fail(shared.status().message());
+    const SharedDataset& view = shared->front();
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    outcomes.push_back({ds.name, view.segment(), view.loaded_here(), took.count(), view.bytes()});
+    if (!o.json) print_outcome(outcomes.back());
+  }
+  print_summary(o, *target, outcomes);
   return 0;
 }
 
