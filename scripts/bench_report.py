@@ -259,8 +259,9 @@ class Doc:
                              "≤ 1.05 × (dataset + N × base)", verdict(worst <= 1.05)))
         fig, ax = plt.subplots(figsize=(6, 4))
         ns = m["N"]
-        ax.plot(ns, [x["Pss"] / 1024 for x in m["shared"]], "o-", label="--shared_memory (glint cache)")
-        ax.plot(ns, [x["Pss"] / 1024 for x in m["private"]], "s-", label="private preload")
+        tag = "trainer" if m["use_trainer"] else "stand-in"
+        ax.plot(ns, [x["Pss"] / 1024 for x in m["shared"]], "o-", label=f"{tag}, shared memory (glint cache)")
+        ax.plot(ns, [x["Pss"] / 1024 for x in m["private"]], "s-", label=f"{tag}, private copy")
         ax.plot(ns, [(ds + n * base) / 1024 for n in ns], "k--", lw=1, label="dataset once + N × no-data process")
         ax.set_xlabel("processes on one file (N)")
         ax.set_ylabel("total PSS (MiB)")

@@ -308,8 +308,13 @@ def measure_group(b, h5, n, mode, use_trainer):
                     cmd.append("--private")
                 cwd = b.work
             procs.append(subprocess.Popen(cmd, env=b.env, cwd=cwd, stdin=subprocess.PIPE,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
-        steady = wait_steady(procs, timeout=120 if use_trainer else 60)
+                                          stdout=subprocess.DEVNULL if use_trainer else subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True))
+        if use_trainer:
+            steady = wait_steady(procs, timeout=120)
+        else:
+            # A stand-in prints its line once it has read every page.
+            steady = all(p.stdout.readline().startswith("{") for p in procs)
         tot = total_pss(procs)
         tot["steady"] = steady
         return tot
@@ -326,6 +331,10 @@ def fig_memory(b, seed, tiny):
     b.mem_shm = b.trainer_shm if use_trainer else b.shm
     ns = [1, 2, 4, 8]
     res = {"use_trainer": use_trainer, "N": ns, "shared": [], "private": []}
+    if use_trainer:
+        b.results["commands"].append(" ".join(trainer_cmd(b, seed, True)) + "   # N copies, also without --shared_memory")
+    else:
+        b.results["commands"].append(f"attach_probe --h5 {seed} --touch --hold [--private]   # N copies")
     payload = {}
     for h5 in (seed, tiny):
         b.run([b.bin("shm_manager"), "--load", "--h5", h5, "--shm-dir", b.mem_shm])

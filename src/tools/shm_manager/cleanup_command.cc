@@ -10,11 +10,11 @@ namespace {
 
 void print_text(const CleanupReport& report, bool dry_run) {
   const char* verb = dry_run ? "Would remove" : "Removed";
-  size_t still_mapped = 0;
+  uint64_t still_mapped = 0;
   for (const SegmentInfo& info : report.removed) {
     std::printf("%s %s (%s)\n", verb, info.file_name.c_str(), format_mb(info.file_bytes).c_str());
     if (!info.mapped_by.empty()) {
-      ++still_mapped;
+      still_mapped += info.file_bytes;
       std::printf("  still mapped by %s: its memory is freed when they exit\n",
                   format_pids(info.mapped_by).c_str());
     }
@@ -27,7 +27,10 @@ void print_text(const CleanupReport& report, bool dry_run) {
               count_of(report.removed.size(), "segment", "segments").c_str(),
               dry_run ? "would be removed" : "removed", format_mb(report.freed_bytes).c_str(),
               dry_run ? "would be freed" : "freed");
-  if (still_mapped > 0) std::printf(" (%zu still mapped)", still_mapped);
+  // Removing a name frees nothing while a process still maps the segment.
+  if (still_mapped > 0) {
+    std::printf(" (%s of it once the processes mapping it exit)", format_mb(still_mapped).c_str());
+  }
   std::printf("\n");
 }
 
