@@ -51,7 +51,7 @@ struct LoaderOptions {
   uint64_t seed = 0;
   // Random flips and shifts, applied identically to image and heatmaps.
   bool augment = false;
-  AugmentOptions augment_options;
+  AugmentOptions augment_options{};
   // Skip the last batch when it would be smaller than `batch`.
   bool drop_last = false;
   // Allocate batches in page-locked memory when CUDA is available (faster,
@@ -59,7 +59,7 @@ struct LoaderOptions {
   bool pin_memory_if_cuda = true;
   // Receives one-line warnings (called from the thread calling next()); empty
   // prints them to stderr. Today: the first batch whose NaN were set to 0.
-  std::function<void(std::string_view)> on_warning;
+  std::function<void(std::string_view)> on_warning{};
 };
 
 // Of the current epoch, reset by start_epoch.

@@ -21,7 +21,7 @@ struct Batch {
 struct GatherOptions {
   // Apply augment.h's per-sample transform, seeded by (seed, epoch, row).
   bool augment = false;
-  AugmentOptions augment_options;
+  AugmentOptions augment_options{};
   uint64_t seed = 0;
   int64_t epoch = 0;
   // Allocate page-locked host memory, so that a later .to(cuda, non_blocking)

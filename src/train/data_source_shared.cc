@@ -27,7 +27,8 @@ class SharedMemorySource final : public SampleSource {
 
 SharedDataset take(std::vector<SharedDataset>& opened, const FieldShape& field,
                    const std::string& h5_path) {
-  for (SharedDataset& d : opened) {
+  for (auto it = opened.begin(); it != opened.end(); ++it) {
+    SharedDataset& d = *it;
     if (d.dataset() != field.dataset) continue;
     const auto& s = d.shape();
     const auto expected_rows = static_cast<uint64_t>(field.elements());
@@ -40,7 +41,10 @@ SharedDataset take(std::vector<SharedDataset>& opened, const FieldShape& field,
                                " is " + std::string(dtype_name(field.dtype)) +
                                "; remove it (shm_manager --cleanup --h5 " + h5_path + ")");
     }
-    return std::move(d);
+    // Erased once taken: a moved-from SharedDataset must not be asked its name.
+    SharedDataset taken = std::move(d);
+    opened.erase(it);
+    return taken;
   }
   throw std::runtime_error("the cache returned no segment for '" + field.dataset + "' of " +
                            h5_path);
