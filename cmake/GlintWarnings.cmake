@@ -2,5 +2,5 @@
 add_library(glint_warnings INTERFACE)
 target_compile_options(glint_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-  -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wunused -Woverloaded-virtual -Wimplicit-fallthrough
   $<$<BOOL:${GLINT_WERROR}>:-Werror>)
