@@ -54,7 +54,16 @@ Child::Child(const std::vector<std::string>& argv, const std::vector<std::string
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> args = argv;
   std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  auto overridden = [&extra_env](const std::string& entry) {
+    auto key = entry.substr(0, entry.find('=') + 1);
+    for (const auto& e : extra_env) {
+      if (e.compare(0, key.size(), key) == 0) return true;
+    }
+    return false;
+  };
+  for (char** e = environ; *e; ++e) {
+    if (!overridden(*e)) env.emplace_back(*e);
+  }
   for (const auto& e : extra_env) env.push_back(e);
   auto c_args = c_strings(args);
   auto c_env = c_strings(env);
