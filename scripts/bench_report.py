@@ -369,6 +369,14 @@ class Doc:
                          f"{ms(med(g['attach_open_s']))} ({rng(g['attach_open_s'], ms)})",
                          f"{ms(med(g['start_to_usable_s']))}", f"{ms(med(g['noop_s']))}",
                          f"{g['pss_kb'] / 1024:.0f} MiB"])
+        first, last = G[0], G[-1]
+        r_last = med(last["load_s"]) / med(last["cp_s"])
+        self.summary.append((f"Load at {last['label']} ({last['file_bytes'] / 1e9:.1f} GB)",
+                             f"{secs(med(last['load_s']))}", f"cp {secs(med(last['cp_s']))}", f"{r_last:.2f}", "≤ 1.0",
+                             verdict(r_last <= 1.0)))
+        self.summary.append((f"Attach, {first['label']} → {last['label']} (cache work, wall)",
+                             f"{ms(med(first['attach_open_s']))} → {ms(med(last['attach_open_s']))}", "—",
+                             f"{med(last['attach_open_s']) / med(first['attach_open_s']):.2f}", "flat", ""))
         self.table(["size", "file", "segments", "load", "cp (limit)", "load / cp", "load speed", "attach (cache work)",
                     "start → usable", "bare process start", "PSS of one attached reader"], rows)
 
@@ -389,6 +397,7 @@ class Doc:
             notes.append("**Not measured in this run:** " + "; ".join(missing) +
                          " (the programs they need were not built; see the script's output).")
         notes += notes_extra
+        notes = list(dict.fromkeys(notes))  # merged runs repeat notes
         self.p("## Notes and analysis", "")
         for n in notes:
             self.p(f"- {n}")

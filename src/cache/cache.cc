@@ -7,7 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <map>
+#include <optional>
 
 #include "glint/h5.h"
 #include "load_lock.h"
@@ -214,20 +214,13 @@ Result<std::vector<std::string>> resolve_datasets(Context& ctx, const std::vecto
   return out;
 }
 
-// Checks every dataset that will have to be loaded before loading any, so a
-// bad request fails before it costs time or leaves anything behind.
-Status precheck(Context& ctx, const std::vector<std::string>& datasets) {
-  for (const auto& d : datasets) {
-    auto name = segment_name(ctx.fp.md5, d);
-    if (!name.ok()) return name.status();
-    AttachResult r = attach(ctx, d, ctx.path_of(*name));
-    if (r.outcome == Outcome::kAttached) continue;
-    if (r.outcome == Outcome::kError) return r.status;
-    auto info = loadable_info(ctx, d);
-    if (!info.ok()) return info.status();
-    auto header = make_header(info->dtype, info->shape, 0);
-    if (!header.ok()) return header.status().with_context("dataset '" + d + "' of " + ctx.fp.path);
-  }
+// Checks a dataset that will have to be loaded, so that a bad request fails
+// before anything costs time or is left behind.
+Status precheck_load(Context& ctx, const std::string& dataset) {
+  auto info = loadable_info(ctx, dataset);
+  if (!info.ok()) return info.status();
+  auto header = make_header(info->dtype, info->shape, 0);
+  if (!header.ok()) return header.status().with_context("dataset '" + dataset + "' of " + ctx.fp.path);
   return Status::Ok();
 }
 
@@ -242,10 +235,29 @@ Result<std::vector<SharedDataset>> open_shared(const std::string& h5_path, const
   Context ctx{options, std::move(fp.value()), std::move(trust.value()), nullptr};
   auto names = resolve_datasets(ctx, datasets);
   if (!names.ok()) return names.status();
-  GLINT_RETURN_IF_ERROR(precheck(ctx, *names));
+  // First pass: attach what exists (the common, fast case) and check that
+  // everything else can be loaded before loading any of it.
+  std::vector<std::optional<SharedDataset>> ready(names->size());
+  for (size_t i = 0; i < names->size(); ++i) {
+    const std::string& d = (*names)[i];
+    auto name = segment_name(ctx.fp.md5, d);
+    if (!name.ok()) return name.status();
+    AttachResult r = attach(ctx, d, ctx.path_of(*name));
+    if (r.outcome == Outcome::kAttached) {
+      ready[i] = make_view(std::move(r), ctx, d, *name, false);
+    } else if (r.outcome == Outcome::kError) {
+      return r.status;
+    } else {
+      GLINT_RETURN_IF_ERROR(precheck_load(ctx, d));
+    }
+  }
   std::vector<SharedDataset> out;
-  for (const auto& d : *names) {
-    auto one = open_one(ctx, d);
+  for (size_t i = 0; i < names->size(); ++i) {
+    if (ready[i]) {
+      out.push_back(std::move(*ready[i]));
+      continue;
+    }
+    auto one = open_one(ctx, (*names)[i]);
     if (!one.ok()) {
       for (const auto& made : out) {
         if (made.loaded_here()) ::unlink(ctx.path_of(made.segment()).c_str());

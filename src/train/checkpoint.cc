@@ -216,6 +216,9 @@ void restore_model(const Dict& dict, const std::string& path, torch::nn::Module&
   torch::NoGradGuard no_grad;
   size_t expected = 0;
   for (auto& [name, tensor] : model_state(model)) {
+    if (dict.find("model." + name) == dict.end()) {
+      fail(path, "has no model." + name + "; build the model from the checkpoint's options");
+    }
     const auto value = get_tensor(dict, path, "model." + name);
     if (value.sizes() != tensor.sizes()) {
       fail(path, "model." + name + " has shape " + shape_text(value) + " but the model expects " +

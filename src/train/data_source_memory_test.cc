@@ -17,11 +17,9 @@ using glint::testing::pattern_dataset;
 // process, in KiB: where a private copy of a dataset would live.
 int64_t anonymous_kib() {
   std::ifstream in("/proc/self/smaps_rollup");
-  std::string key;
-  int64_t value = 0;
-  while (in >> key >> value) {
-    if (key == "Anonymous:") return value;
-    in.ignore(1 << 20, '\n');
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Anonymous:", 0) == 0) return std::stoll(line.substr(10));
   }
   ADD_FAILURE() << "no Anonymous line in /proc/self/smaps_rollup";
   return 0;

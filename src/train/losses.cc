@@ -77,7 +77,10 @@ const std::vector<std::string>& loss_names() {
 
 LossFn make_loss(const std::string& name) {
   static const std::vector<std::pair<std::string, LossFn>> table = {
-      {"focal", focal_loss}, {"hybrid", hybrid_loss}, {"mse", sigmoid_mse_loss}, {"bce", bce_with_logits_loss}};
+      {"focal", focal_loss},
+      {"hybrid", hybrid_loss},
+      {"mse", sigmoid_mse_loss},
+      {"bce", bce_with_logits_loss}};
   for (const auto& [known, fn] : table) {
     if (known == name) return fn;
   }
