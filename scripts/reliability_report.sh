@@ -93,7 +93,7 @@ This file is written by `scripts/reliability_report.sh`; do not edit by hand.
 TEMPLATE
 
 figure() { grep -ho "$1=[0-9]*" "$log_dir/ctest.log" | head -1 | cut -d= -f2; }
-passed() { grep -qE "^[0-9]+/[0-9]+ Test +#[0-9]+: [A-Za-z]+\.$1 \.+ +Passed" "$log_dir/ctest.log" && echo passed || echo "NOT passed"; }
+passed() { grep -qE "Test +#[0-9]+: [A-Za-z]+\.$1 .*Passed" "$log_dir/ctest.log" && echo passed || echo "NOT passed"; }
 skipped=$(grep -cE "\*\*\*Skipped" "$log_dir/ctest.log" || true)
 
 sed -e "s|@DATE@|$(date -u '+%Y-%m-%d %H:%M UTC')|" \

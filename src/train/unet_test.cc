@@ -94,7 +94,7 @@ TEST(UNetTest, LearnsToFitOneHeatmap) {
   torch::manual_seed(1);
   UNet net(tiny());
   const auto x = torch::rand({2, 1, 16, 16});
-  const auto y = torch::zeros({2, 2, 16, 16});
+  auto y = torch::zeros({2, 2, 16, 16});
   y.index_put_({torch::indexing::Slice(), 0, 5, 7}, 1.0);
   torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-2));
   double first = 0, last = 0;
