@@ -32,9 +32,13 @@ focal=$!
 "$bin/train_glint_unet" --h5 "$h5" --shared_memory --loss hybrid \
   --model_path model_hybrid.pt "$@" > train_hybrid.log 2>&1 &
 hybrid=$!
+# Background jobs of a script ignore Ctrl-C: pass it on, so that each trainer
+# saves its checkpoint and stops (exit 130) instead of running on unseen.
+trap 'kill -TERM "$focal" "$hybrid" 2> /dev/null || true' INT TERM
 status=0
 wait "$focal" || status=$?
 wait "$hybrid" || status=$?
+wait  # after Ctrl-C the first wait returned early: let both finish saving
 for loss in focal hybrid; do
   echo "== $loss (train_$loss.log)"
   grep -E '^(data:|summary:|  )' "train_$loss.log" || true
