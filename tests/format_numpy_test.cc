@@ -17,7 +17,7 @@ namespace {
 
 std::string python_block_of_format_doc() {
   const char* src = std::getenv("GLINT_SOURCE_DIR");
-  std::ifstream in(std::string(src ? src : ".") + "/docs/FORMAT.md");
+  std::ifstream in(std::string(src ? src : GLINT_SOURCE_DIR_DEFAULT) + "/docs/FORMAT.md");
   std::stringstream all;
   all << in.rdbuf();
   std::string text = all.str();
