@@ -84,8 +84,8 @@ int run_probe(const ProbeOptions& o) {
   options.fingerprint.store_dir = o.store_dir;
   options.share_group = o.share_group;
   options.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
+  bool paused = false;  // outlives the callback, which open_shared calls later
   if (o.pause_after_bytes >= 0) {
-    bool paused = false;
     options.on_progress = [&paused, limit = static_cast<uint64_t>(o.pause_after_bytes)](const glint::LoadProgress& p) {
       if (paused || p.done_bytes < limit) return;
       paused = true;
