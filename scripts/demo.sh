@@ -71,8 +71,8 @@ for loss in focal hybrid; do
 done
 # While both run, sample their memory: PSS charges each shared page 1/N to each of
 # the N processes mapping it, so the two Pss_Shmem values of ONE sample add up to
-# ONE copy. The last sample taken while both ran is reported (by then each has
-# read every sample of the dataset through its mapping).
+# ONE copy. Reported: the last sample where both mapped the most (a trainer
+# that is exiting has already unmapped while it still shows in /proc).
 pss_focal=0 pss_hybrid=0 rss_focal=0 rss_hybrid=0
 read_kb() { awk -v key="$1" '$1 == key {print $2}' "$2" 2> /dev/null || true; }
 while kill -0 "$pid_focal" 2> /dev/null && kill -0 "$pid_hybrid" 2> /dev/null; do
@@ -80,7 +80,8 @@ while kill -0 "$pid_focal" 2> /dev/null && kill -0 "$pid_hybrid" 2> /dev/null; d
   b=$(read_kb Pss_Shmem: "/proc/$pid_hybrid/smaps_rollup")
   c=$(read_kb RssShmem: "/proc/$pid_focal/status")
   d=$(read_kb RssShmem: "/proc/$pid_hybrid/status")
-  if [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ -n "$d" ]; then
+  if [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ -n "$d" ] &&
+     [ $((c + d)) -ge $((rss_focal + rss_hybrid)) ]; then
     pss_focal=$a pss_hybrid=$b rss_focal=$c rss_hybrid=$d
   fi
   sleep 0.5

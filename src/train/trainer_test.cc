@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "support/temp_dir.h"
-#include "train/batch_loader_order.h"
 #include "train/checkpoint.h"
 #include "train/threads.h"
 #include "train/trainer_signal.h"
@@ -44,62 +43,36 @@ TrainOutcome train_quietly(const TrainOptions& o, std::string* printed = nullptr
   return r;
 }
 
-// Distance from the strongest pixel of the predicted heatmap to the true
-// glint, unbounded (unlike the metrics' 3 px matching radius).
-double argmax_error_px(const std::string& model_path, const std::string& h5,
-                       const std::vector<float>& glints, const std::vector<int64_t>& rows) {
-  const CheckpointMeta meta = read_checkpoint_meta(model_path);
-  UNet model(meta.unet);
-  load_checkpoint(model_path, *model, nullptr);
-  model->eval();
-  torch::NoGradGuard no_grad;
-  const auto source = preload(h5);
-  const Batch batch = gather_batch(*source, rows, {});
-  const torch::Tensor logits = model->forward(batch.images);
-  const int64_t w = logits.size(3);
-  const torch::Tensor flat = logits.flatten(1).argmax(1);
-  double sum = 0;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const int64_t at = flat[static_cast<int64_t>(i)].item<int64_t>();
-    const double dx = static_cast<double>(at % w) - glints[rows[i] * 2];
-    const double dy = static_cast<double>(at / w) - glints[rows[i] * 2 + 1];
-    sum += std::hypot(dx, dy);
-  }
-  return sum / static_cast<double>(rows.size());
-}
-
-// 32x32 images with one glint each. A guess uniform over the image is
-// ~13 px from the glint on average (glints lie in [4, 27]), an untrained net
-// likewise; a net that learned the task puts its maximum on the glint's
-// pixel, within ~0.5 px (rounding to the pixel grid) plus noise. 2 px sits
-// far from both. lr 1e-2: with 3e-3 an 8-channel UNet still has no peak above
-// the 0.3 detection threshold after 30 steps; with 1e-2 it finds every glint
-// of harder 64x64 eye images within ~75 steps (docs/TRAINING.md, the demo).
-// 8 epochs of 12 steps take a few seconds on 2 cores.
+// 32x32 images with one bright glint each. The input's brightest pixel IS the
+// glint, so even an untrained net's argmax lands on it (measured: 0.45 px
+// after one step): localisation alone proves nothing. What must be learned is
+// a calibrated heatmap: a score above the 0.3 threshold on each glint and
+// nowhere else. After one step no score crosses it correctly (F1 well below
+// 0.5); a trained net matches every glint within 3 px (P, R > 0.9) at the
+// spot's centre (error < 1.5 px: the matching radius is 3), and its
+// validation loss falls below a third of the untrained one. lr 1e-2: with
+// 3e-3 an 8-channel UNet still has no peak above 0.3 after 30 steps
+// (docs/TRAINING.md). 8 epochs of 12 steps: ~6 s on 2 busy cores.
 TEST(TrainerTest, SmallUNetLearnsToLocateGlints) {
   testing::TempDir dir;
   const std::string h5 = dir.file("glints.h5");
-  const std::vector<float> glints = testdata::write_glint_set(h5, {.count = 256, .size = 32});
+  testdata::write_glint_set(h5, {.count = 256, .size = 32});
   TrainOptions o = small_options(h5, dir.file("model.pt"));
   o.epochs = 8;
   o.lr = 1e-2;
   o.threads = 2;
-  const std::vector<int64_t> val = split_indices(256, o.val_split, o.seed).val;
-  const double before = [&] {
-    TrainOptions zero = o;
-    zero.max_steps = 1;
-    train_quietly(zero);
-    return argmax_error_px(o.model_path, h5, glints, val);
-  }();
-  std::string printed;
+  TrainOptions one_step = o;
+  one_step.max_steps = 1;
+  std::string printed_before, printed;
+  const TrainOutcome before = train_quietly(one_step, &printed_before);
   const TrainOutcome r = train_quietly(o, &printed);
-  const double after = argmax_error_px(o.model_path, h5, glints, val);
+  ASSERT_TRUE(before.last.has_value()) << printed_before;
   ASSERT_TRUE(r.last.has_value()) << printed;
-  EXPECT_GT(before, 5.0);
-  EXPECT_LT(after, 2.0) << printed;
+  EXPECT_LT(before.last->metrics.f1, 0.5) << printed_before;
   EXPECT_GT(r.last->metrics.recall, 0.9) << printed;
   EXPECT_GT(r.last->metrics.precision, 0.9) << printed;
   EXPECT_LT(r.last->metrics.mean_error_px, 1.5) << printed;
+  EXPECT_LT(r.last->val_loss * 3, before.last->val_loss) << printed_before << printed;
   EXPECT_EQ(r.state.epochs_done, 8);
 }
 
