@@ -21,11 +21,15 @@ std::string megabytes(uint64_t bytes) {
 
 Status no_space(const std::string& dir, uint64_t needed, std::string_view what) {
   struct statvfs vfs;
-  std::string free_text = "unknown";
-  if (statvfs(dir.c_str(), &vfs) == 0) free_text = megabytes(uint64_t{vfs.f_bavail} * vfs.f_frsize);
+  std::string free_text = "unknown", exact = std::to_string(needed) + " bytes needed";
+  if (statvfs(dir.c_str(), &vfs) == 0) {
+    uint64_t free_bytes = uint64_t{vfs.f_bavail} * vfs.f_frsize;
+    free_text = megabytes(free_bytes);
+    exact = std::to_string(needed) + " and " + std::to_string(free_bytes) + " bytes";
+  }
   return Status(Code::kNoSpace, "not enough shared memory in " + dir + " for " + std::string(what) + ": needs " +
-                                    megabytes(needed) + ", " + free_text +
-                                    " free; remove old segments (shm_manager --cleanup-all) or enlarge " + dir);
+                                    megabytes(needed) + ", " + free_text + " free (" + exact +
+                                    "); remove old segments (shm_manager --cleanup-all) or enlarge " + dir);
 }
 
 Status write_all(int fd, const void* data, size_t size, off_t offset, std::string_view what) {

@@ -126,7 +126,8 @@ TEST(TrainCliTest, TwoTrainersOnOneFileHoldOneCopyOfTheData) {
   const std::string data_hybrid = read_until(hybrid, "data:", &out_hybrid);
   ASSERT_NE(data_focal, "") << out_focal << focal.wait().err;
   ASSERT_NE(data_hybrid, "") << out_hybrid << hybrid.wait().err;
-  // Exactly one of them read the file; the other attached.
+  // Each dataset was read by one of them and attached by the other (each has
+  // its own lock, so one may load images while the other loads heatmaps).
   const std::string both = data_focal + data_hybrid;
   EXPECT_NE(both.find("loaded here"), std::string::npos) << both;
   EXPECT_NE(both.find("attached"), std::string::npos) << both;

@@ -31,16 +31,22 @@ bool users_fault(Code code) {
 }
 
 std::string describe_shared(const std::vector<SharedDataset>& opened, double seconds) {
-  bool loaded = false;
+  // Each dataset has its own lock: two trainers starting together may each
+  // load one of them, so say which when it is a mix.
+  std::string loaded, attached;
   uint64_t bytes = 0;
   std::string names;
   for (const SharedDataset& d : opened) {
-    loaded = loaded || d.loaded_here();
+    std::string& list = d.loaded_here() ? loaded : attached;
+    list += (list.empty() ? "" : ", ") + d.segment();
     bytes += d.bytes();
     names += (names.empty() ? "" : ", ") + d.segment();
   }
+  const std::string how = attached.empty() ? "loaded here"
+                          : loaded.empty() ? "attached"
+                                           : "loaded here " + loaded + ", attached " + attached;
   std::ostringstream s;
-  s << "shared memory, " << (loaded ? "loaded here" : "attached") << " in " << std::fixed
+  s << "shared memory, " << how << " in " << std::fixed
     << std::setprecision(2) << seconds << " s (" << megabytes(bytes) << ": " << names << ")";
   return s.str();
 }
