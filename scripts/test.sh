@@ -12,7 +12,7 @@ jobs=$(nproc)
 bash scripts/install_deps.sh
 
 echo "== main build =="
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLINT_WERROR=ON >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLINT_WERROR=ON -DGLINT_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build build -j "$jobs"
 echo "== tests =="
 ctest --test-dir build --output-on-failure -j "$jobs"
