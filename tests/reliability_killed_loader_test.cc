@@ -128,7 +128,9 @@ TEST_F(KilledLoaderTest, LoaderKilledRightAfterStartLeavesNoSegment) {
       loader.kill(SIGKILL);
       ProcessResult killed = loader.wait();
       // Too late to kill is possible in principle; then it must have finished cleanly.
-      if (!killed.signaled) EXPECT_EQ(killed.exit_code, 0) << trial;
+      if (!killed.signaled) {
+        EXPECT_EQ(killed.exit_code, 0) << trial;
+      }
     }
     for (const auto& name : dir_entries(shm.path())) {
       EXPECT_TRUE(name.ends_with(".lock") || name.find("_flat") != std::string::npos) << trial << ": " << name;
