@@ -135,25 +135,7 @@ ProcessResult Probe::wait() {
   ProcessResult r;
   r.out = pending_;
   pending_.clear();
-  pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
-  int open_count = 2;
-  char buf[65536];
-  while (open_count > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        fds[i].fd = -1;
-        --open_count;
-      }
-    }
-  }
+  read_until_eof(out_fd_, err_fd_, r.out, r.err);
   int st = exit_status_;
   if (!reaped_) {
     while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {

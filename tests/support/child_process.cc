@@ -23,7 +23,9 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
   return out;
 }
 
-void read_all(int out_fd, int err_fd, std::string& out, std::string& err) {
+}  // namespace
+
+void read_until_eof(int out_fd, int err_fd, std::string& out, std::string& err) {
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   int open_count = (out_fd >= 0) + (err_fd >= 0);
   if (out_fd < 0) fds[0].fd = -1;
@@ -47,7 +49,6 @@ void read_all(int out_fd, int err_fd, std::string& out, std::string& err) {
   }
 }
 
-}  // namespace
 
 Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
   int out[2], err[2];
@@ -122,7 +123,7 @@ ProcessResult Child::wait() {
   ProcessResult r;
   r.out = pending_;
   pending_.clear();
-  read_all(out_fd_, err_fd_, r.out, r.err);
+  read_until_eof(out_fd_, err_fd_, r.out, r.err);
   int st = 0;
   while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
   }

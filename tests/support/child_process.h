@@ -44,6 +44,9 @@ class Child {
   bool reaped_ = false;
 };
 
+// Reads both pipes until each reaches end of file, appending to out and err.
+void read_until_eof(int out_fd, int err_fd, std::string& out, std::string& err);
+
 // Path of a program built by this project (GLINT_BUILD_DIR/...).
 std::string built_program(const std::string& relative);
 
