@@ -15,8 +15,9 @@ export XDG_CACHE_HOME="$work/xdg"
 file="${1:-$work/seed.h5}"
 [ -f "$file" ] || "$build/bin/make_glint_dataset" "$file" --preset seed --quiet
 mgr=("$build/bin/shm_manager" --shm-dir "$shm")
-ms() { python3 -c "import sys,time; print(f'{(time.monotonic()-float(sys.argv[1]))*1000:.0f} ms')" "$1"; }
-now() { python3 -c "import time; print(time.monotonic())"; }
+# Timestamps from bash itself: no helper process inside the measured span.
+now() { echo "$EPOCHREALTIME"; }
+ms() { local end="$EPOCHREALTIME"; awk -v a="$1" -v b="$end" 'BEGIN { printf "%.1f ms\n", (b - a) * 1000 }'; }
 
 echo "file: $file ($(stat -c %s "$file") bytes); cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$file" >/dev/null  # warm page cache, as every figure below assumes
