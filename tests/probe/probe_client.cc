@@ -142,12 +142,7 @@ ProcessResult Probe::wait() {
     }
     reaped_ = true;
   }
-  if (WIFSIGNALED(st)) {
-    r.signaled = true;
-    r.signal = WTERMSIG(st);
-  } else {
-    r.exit_code = WEXITSTATUS(st);
-  }
+  set_exit_status(st, r);
   return r;
 }
 

@@ -128,13 +128,17 @@ ProcessResult Child::wait() {
   while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
   }
   reaped_ = true;
-  if (WIFSIGNALED(st)) {
-    r.signaled = true;
-    r.signal = WTERMSIG(st);
-  } else {
-    r.exit_code = WEXITSTATUS(st);
-  }
+  set_exit_status(st, r);
   return r;
+}
+
+void set_exit_status(int wait_status, ProcessResult& r) {
+  if (WIFSIGNALED(wait_status)) {
+    r.signaled = true;
+    r.signal = WTERMSIG(wait_status);
+  } else {
+    r.exit_code = WEXITSTATUS(wait_status);
+  }
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {

@@ -44,6 +44,9 @@ class Child {
   bool reaped_ = false;
 };
 
+// Fills exit_code / signaled / signal of `r` from a waitpid() status.
+void set_exit_status(int wait_status, ProcessResult& r);
+
 // Reads both pipes until each reaches end of file, appending to out and err.
 void read_until_eof(int out_fd, int err_fd, std::string& out, std::string& err);
 
