@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build g++ clang libclang-rt-14-dev
   pkg-config git
   libhdf5-dev hdf5-tools
-  libssl-dev
+  libssl-dev zlib1g-dev
   libtorch-dev
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

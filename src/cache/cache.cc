@@ -5,11 +5,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <thread>
 
 #include "glint/h5.h"
+#include "chunk_fill.h"
 #include "load_lock.h"
 #include "payload_fill.h"
 #include "segment_reader.h"
@@ -23,6 +26,9 @@ using Outcome = AttachResult::Outcome;
 
 // Copy threads for the kernel-side copy: both cores of a small machine.
 constexpr int kCopyThreads = 2;
+
+// Decoding compressed chunks is CPU-bound: one thread per core, up to 8.
+int decode_threads() { return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u)); }
 
 struct Context {
   const CacheOptions& options;
@@ -135,6 +141,18 @@ Result<DatasetInfo> loadable_info(Context& ctx, const std::string& dataset) {
   return info;
 }
 
+// The fastest way that can fill this dataset's payload: a kernel copy of
+// contiguous data, parallel decoding of chunks, or HDF5 for everything else
+// (type conversion, other filters, unwritten chunks).
+Status fill(Context& ctx, SegmentWriter& writer, const DatasetInfo& info, const FillProgress& progress) {
+  if (info.file_offset >= 0) return fill_by_copy(writer, ctx.fp.path, info.file_offset, kCopyThreads, progress);
+  if (info.chunked) {
+    auto layout = read_chunk_layout(ctx.fp.path, info);
+    if (layout.ok()) return fill_by_chunks(writer, ctx.fp.path, *layout, decode_threads(), progress);
+  }
+  return fill_by_hdf5(writer, **source_of(ctx), info, progress);
+}
+
 // Loads `dataset` into a new segment and publishes it as `path`.
 Status load(Context& ctx, const std::string& dataset, const std::string& path, bool* lost_race) {
   auto info = loadable_info(ctx, dataset);
@@ -149,9 +167,7 @@ Status load(Context& ctx, const std::string& dataset, const std::string& path, b
   if (ctx.options.on_progress) {
     progress = [&](uint64_t done) { ctx.options.on_progress(LoadProgress{dataset, done, info->bytes}); };
   }
-  Status filled = info->file_offset >= 0
-                      ? fill_by_copy(*writer, ctx.fp.path, info->file_offset, kCopyThreads, progress)
-                      : fill_by_hdf5(*writer, **source_of(ctx), *info, progress);
+  Status filled = fill(ctx, *writer, *info, progress);
   if (!filled.ok()) return filled.with_context("loading " + what);
   // The bytes must be those of the file that was hashed.
   auto now = identify_file(ctx.fp.path);

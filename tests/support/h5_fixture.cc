@@ -17,7 +17,10 @@ hid_t check_id(hid_t id, const char* what) {
 
 FixtureDataset pattern_dataset(const std::string& name, hid_t h5_type, std::vector<hsize_t> shape,
                                uint32_t seed) {
-  FixtureDataset d{name, h5_type, std::move(shape), {}, false};
+  FixtureDataset d;
+  d.name = name;
+  d.h5_type = h5_type;
+  d.shape = std::move(shape);
   uint64_t n = H5Tget_size(h5_type);
   for (hsize_t s : d.shape) n *= s;
   d.bytes.resize(n);
@@ -47,10 +50,15 @@ void write_h5(const std::string& path, const std::vector<FixtureDataset>& datase
       chunk[0] = 1;
       check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
       check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+    } else if (!d.chunk.empty()) {
+      check(H5Pset_chunk(dcpl, static_cast<int>(d.chunk.size()), d.chunk.data()), "H5Pset_chunk");
+      if (d.shuffle) check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+      if (d.deflate >= 0) check(H5Pset_deflate(dcpl, static_cast<unsigned>(d.deflate)), "H5Pset_deflate");
+      if (d.fletcher32) check(H5Pset_fletcher32(dcpl), "H5Pset_fletcher32");
     }
     hid_t ds = check_id(H5Dcreate2(file, d.name.c_str(), d.h5_type, space, lcpl, dcpl, H5P_DEFAULT),
                         "H5Dcreate2");
-    if (!d.bytes.empty()) {
+    if (!d.bytes.empty() && d.write_data) {
       check(H5Dwrite(ds, d.h5_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, d.bytes.data()), "H5Dwrite");
     }
     H5Dclose(ds);

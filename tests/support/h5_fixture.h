@@ -15,7 +15,14 @@ struct FixtureDataset {
   hid_t h5_type;                  // e.g. H5T_NATIVE_FLOAT, H5T_NATIVE_UINT8
   std::vector<hsize_t> shape;
   std::vector<uint8_t> bytes;     // product(shape) * H5Tget_size(h5_type)
-  bool chunked_compressed = false;
+  bool chunked_compressed = false;  // shorthand: one row per chunk, deflate 4
+  // Explicit storage, used when `chunk` is not empty: chunk shape, then the
+  // filters in pipeline order (shuffle, deflate level >= 0, fletcher32).
+  std::vector<hsize_t> chunk;
+  bool shuffle = false;
+  int deflate = -1;
+  bool fletcher32 = false;
+  bool write_data = true;  // false leaves every chunk unwritten (fill values)
 };
 
 // A dataset whose element i (as raw bytes) is a deterministic function of
