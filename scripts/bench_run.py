@@ -264,44 +264,42 @@ def total_pss(procs):
     return tot
 
 
-def wait_steady(procs, timeout, ready_marker=None):
-    """Waits until every process is alive and the total PSS stops growing."""
+def wait_epoch(procs, logs, timeout):
+    """Waits until every trainer has logged its first epoch: by then it has
+    read every training and validation sample once, so every page of its data
+    is resident (shared or private) and its heap has reached its working size."""
     deadline = time.time() + timeout
-    last, stable = -1, 0
     while time.time() < deadline:
         for p in procs:
             if p.poll() is not None:
                 err = p.stderr.read() if p.stderr else ""
                 raise RuntimeError(f"process {p.args} exited early ({p.returncode}): {err.strip()[-300:]}")
-        cur = total_pss(procs)["Pss"]
-        if last > 0 and abs(cur - last) <= 0.002 * last:
-            stable += 1
-            if stable >= 4:
-                return True
-        else:
-            stable = 0
-        last = cur
-        time.sleep(0.5)
+        if all(os.path.exists(l) and os.path.getsize(l) > 0 for l in logs):
+            return True
+        time.sleep(0.2)
     return False
 
 
 def trainer_cmd(b, h5, shared):
-    cmd = [b.bin("train_glint_unet"), "--h5", h5, "--max_steps", "100000000", "--epochs", "100000",
-           "--batch", "2", "--base_channels", "4", "--depth", "2", "--threads", "1", "--num_workers", "0"]
+    cmd = [b.bin("train_glint_unet"), "--h5", h5, "--epochs", "100000",
+           "--batch", "4", "--base_channels", "1", "--depth", "1", "--threads", "1", "--num_workers", "0"]
     if shared:
         cmd.append("--shared_memory")
     return cmd + ["--shm_dir", b.shm, "--fingerprint_dir", b.store, "--model_path", "model.pt",
-                  "--progress", "off"]
+                  "--progress", "off", "--log", "epochs.jsonl"]
 
 
 def measure_group(b, h5, n, mode, use_trainer):
-    procs = []
+    procs, logs = [], []
     try:
         for i in range(n):
             if use_trainer:
                 cmd = trainer_cmd(b, h5, mode == "shared")
                 cwd = os.path.join(b.work, f"trainer{i}")
                 os.makedirs(cwd, exist_ok=True)
+                logs.append(os.path.join(cwd, "epochs.jsonl"))
+                if os.path.exists(logs[-1]):
+                    os.unlink(logs[-1])
             else:
                 cmd = [b.bin("attach_probe"), "--h5", h5, "--shm-dir", b.mem_shm, "--touch", "--hold"]
                 if mode == "private":
@@ -311,7 +309,7 @@ def measure_group(b, h5, n, mode, use_trainer):
                                           stdout=subprocess.DEVNULL if use_trainer else subprocess.PIPE,
                                           stderr=subprocess.PIPE, text=True))
         if use_trainer:
-            steady = wait_steady(procs, timeout=120)
+            steady = wait_epoch(procs, logs, timeout=900)
         else:
             # A stand-in prints its line once it has read every page.
             steady = all(p.stdout.readline().startswith("{") for p in procs)
@@ -397,11 +395,13 @@ def fig_growth(b, files):
         seg = b.segment_bytes()
         starts, opens = [], []
         for _ in range(9):
-            s, info = b.probe(h5)
+            s, info = b.probe(h5, "--datasets", "images,heatmaps")
             starts.append(s)
             opens.append(info["open_ns"] / 1e9)
         noop = [b.probe(h5, "--noop")[0] for _ in range(9)]
-        p = subprocess.Popen([b.bin("attach_probe"), "--h5", h5, "--shm-dir", b.shm, "--touch", "--hold"],
+        all_opens = [b.probe(h5)[1]["open_ns"] / 1e9 for _ in range(9)]
+        p = subprocess.Popen([b.bin("attach_probe"), "--h5", h5, "--shm-dir", b.shm, "--datasets", "images,heatmaps",
+                              "--touch", "--hold"],
                              env=b.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         p.stdout.readline()
         pss = pss_kb(p.pid)
@@ -411,7 +411,7 @@ def fig_growth(b, files):
         rows.append({"label": label, "file_bytes": size, "segment_bytes": seg,
                      "load_s": spread(loads), "cp_s": spread(cps),
                      "attach_open_s": spread(opens), "start_to_usable_s": spread(starts),
-                     "noop_s": spread(noop), "pss_kb": pss["Pss"], "pss_shmem_kb": pss.get("Pss_Shmem", 0)})
+                     "noop_s": spread(noop), "attach_all_open_s": spread(all_opens), "pss_kb": pss["Pss"], "pss_shmem_kb": pss.get("Pss_Shmem", 0)})
         log(f"growth {label}: load {statistics.median(loads):.3f} s, open {statistics.median(opens) * 1e3:.3f} ms")
         if temporary:
             os.unlink(h5)

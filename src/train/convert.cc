@@ -1,8 +1,8 @@
 #include "train/convert.h"
 
+#include <c10/util/Half.h>
+
 #include <array>
-#include <cmath>
-#include <cstring>
 
 namespace glint::train {
 namespace {
@@ -28,41 +28,27 @@ void convert_plain(const void* src, int64_t count, float* dst, float divisor) {
   }
 }
 
-int64_t replace_nan(float* dst, int64_t count) {
+// One pass that converts and replaces NaN by 0, written without branches so
+// that the compiler vectorises it (a batch is megabytes of floats).
+template <typename T, typename ToFloat>
+int64_t convert_float_nan_to_zero(const void* src, int64_t count, float* dst, ToFloat to_float) {
+  const T* in = static_cast<const T*>(src);
   int64_t nans = 0;
   for (int64_t i = 0; i < count; ++i) {
-    if (std::isnan(dst[i])) {
-      dst[i] = 0.0f;
-      ++nans;
-    }
+    const float v = to_float(in[i]);
+    const bool nan = v != v;  // std::isnan, in a form every vectoriser knows
+    nans += nan;
+    dst[i] = nan ? 0.0f : v;
   }
   return nans;
 }
 
 }  // namespace
 
-float half_to_float(uint16_t bits) {
-  const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
-  const uint32_t exponent = (bits >> 10) & 0x1fu;
-  const uint32_t mantissa = bits & 0x3ffu;
-  float magnitude;
-  if (exponent == 0) {
-    // Zero or subnormal: mantissa * 2^-24, exact in float.
-    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-  } else if (exponent == 0x1f) {
-    uint32_t out = 0x7f800000u | (mantissa << 13);
-    std::memcpy(&magnitude, &out, sizeof out);
-  } else {
-    uint32_t out = ((exponent + 127 - 15) << 23) | (mantissa << 13);
-    std::memcpy(&magnitude, &out, sizeof out);
-  }
-  uint32_t out_bits;
-  std::memcpy(&out_bits, &magnitude, sizeof out_bits);
-  out_bits |= sign;
-  float result;
-  std::memcpy(&result, &out_bits, sizeof result);
-  return result;
-}
+// c10's branch-free conversion: exact for every value, and several times
+// faster than decoding the fields one by one (heatmaps are mostly zeros and
+// subnormals, which a field decoder sends down its slow path).
+float half_to_float(uint16_t bits) { return c10::detail::fp16_ieee_to_fp32_value(bits); }
 
 int64_t convert_to_float(DType dtype, const void* src, int64_t count, float* dst,
                          ValueScale scale) {
@@ -85,15 +71,14 @@ int64_t convert_to_float(DType dtype, const void* src, int64_t count, float* dst
     case DType::kUInt32: convert_plain<uint32_t>(src, count, dst, 1.0f); return 0;
     case DType::kInt64: convert_plain<int64_t>(src, count, dst, 1.0f); return 0;
     case DType::kUInt64: convert_plain<uint64_t>(src, count, dst, 1.0f); return 0;
-    case DType::kFloat16: {
-      const auto* in = static_cast<const uint16_t*>(src);
-      for (int64_t i = 0; i < count; ++i) dst[i] = half_to_float(in[i]);
-      break;
-    }
-    case DType::kFloat32: std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float)); break;
-    case DType::kFloat64: convert_plain<double>(src, count, dst, 1.0f); break;
+    case DType::kFloat16:
+      return convert_float_nan_to_zero<uint16_t>(src, count, dst, c10::detail::fp16_ieee_to_fp32_value);
+    case DType::kFloat32:
+      return convert_float_nan_to_zero<float>(src, count, dst, [](float v) { return v; });
+    case DType::kFloat64:
+      return convert_float_nan_to_zero<double>(src, count, dst, [](double v) { return static_cast<float>(v); });
   }
-  return replace_nan(dst, count);
+  return 0;
 }
 
 }  // namespace glint::train
