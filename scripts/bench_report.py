@@ -235,10 +235,11 @@ class Doc:
                "`--private`: read the whole file into private memory) because the trainer could not be run")
         ds = m["dataset_bytes"] / 1024
         base = m["no_data_kb"]
+        when = ("read once every process had logged its first epoch (it has then read every sample once). "
+                if m["use_trainer"] else "read once every process had read every page. ")
         self.p("## 3. Memory of N processes on one file", "",
                f"Total PSS (sum of `Pss` in /proc/PID/smaps_rollup over every process and its children) of N {who}, "
-               ("read once every process had logged its first epoch (it has then read every sample once). " if m["use_trainer"]
-                else "read once every process had read every page. ") + "Shared pages count once in total PSS, split between "
+               + when + "Shared pages count once in total PSS, split between "
                f"their users. Dataset payload: {m['dataset_bytes'] / MiB:.0f} MiB "
                f"(file {m['file_bytes'] / MiB:.0f} MiB). One process with no data (measured on a 16-sample file, "
                f"its payload subtracted): {base / 1024:.0f} MiB.", "")
