@@ -18,7 +18,7 @@ struct FixtureDataset {
   bool chunked_compressed = false;  // shorthand: one row per chunk, deflate 4
   // Explicit storage, used when `chunk` is not empty: chunk shape, then the
   // filters in pipeline order (shuffle, deflate level >= 0, fletcher32).
-  std::vector<hsize_t> chunk;
+  std::vector<hsize_t> chunk{};
   bool shuffle = false;
   int deflate = -1;
   bool fletcher32 = false;
