@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "posix_error.h"
+#include "read_at.h"
 #include "unique_fd.h"
 
 namespace glint {
@@ -63,15 +64,9 @@ uint64_t payload_offset(const ChunkLayout& layout, const ChunkLayout::Chunk& chu
 }
 
 Status read_exactly(int fd, uint64_t offset, uint64_t bytes, uint8_t* dst, const std::string& what) {
-  while (bytes > 0) {
-    ssize_t n = ::pread(fd, dst, bytes, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return posix_error("read " + what, errno);
-    if (n == 0) return Status(Code::kCorrupt, what + ": the file ends inside it (truncated file?)");
-    dst += n;
-    offset += static_cast<uint64_t>(n);
-    bytes -= static_cast<uint64_t>(n);
-  }
+  auto done = read_at(fd, offset, dst, bytes, what);
+  if (!done.ok()) return done.status();
+  if (*done != bytes) return Status(Code::kCorrupt, what + ": the file ends inside it (truncated file?)");
   return Status::Ok();
 }
 

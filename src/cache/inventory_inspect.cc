@@ -10,6 +10,7 @@
 
 #include "inventory_internal.h"
 #include "posix_error.h"
+#include "read_at.h"
 
 namespace glint::inventory_internal {
 namespace {
@@ -35,15 +36,9 @@ void fill_stat(const struct stat& st, SegmentInfo& info) {
 // Reads exactly `size` bytes at `offset`, or fewer if the file is shorter.
 Result<std::string> pread_bytes(int fd, uint64_t offset, size_t size, const std::string& what) {
   std::string out(size, '\0');
-  size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return posix_error("read " + what, errno);
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  out.resize(done);
+  auto done = read_at(fd, offset, out.data(), size, what);
+  if (!done.ok()) return done.status();
+  out.resize(*done);
   return out;
 }
 
