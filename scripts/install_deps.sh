@@ -8,7 +8,7 @@ packages=(
   pkg-config git
   libhdf5-dev hdf5-tools
   libssl-dev zlib1g-dev
-  libtorch-dev
+  libtorch-dev libgloo-dev
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev

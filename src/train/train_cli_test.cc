@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +21,7 @@
 
 #include "support/child_process.h"
 #include "support/temp_dir.h"
+#include "train/batch_loader_order.h"
 #include "train/checkpoint.h"
 #include "train/trainer_memory.h"
 #include "train/trainer_test_data.h"
@@ -96,6 +100,7 @@ TEST(TrainCliTest, EachBadInputIsOneLineBeforeAnyWork) {
       {{"--h5", good, "--resume", "--model_path", dir.file("none.pt")}, "--resume"},
       {{"--h5", good, "--model_path", dir.file("no/such/dir/m.pt")}, "--model_path"},
       {{"--h5", good, "--shared_memory", "--shm_dir", dir.file("nodir")}, "--shm_dir"},
+      {{"--h5", good, "--world_size", "2", "--rank", "2"}, "--rank 2 is outside 0..1"},
   };
   for (const auto& [args, expected] : cases) {
     const ProcessResult r = run_process(trainer(dir, args));
@@ -156,6 +161,53 @@ TEST(TrainCliTest, TwoTrainersOnOneFileHoldOneCopyOfTheData) {
   EXPECT_LT(shared_pss, payload * 1.1);
   EXPECT_LT(a.pss_shmem_kb * 1024.0, payload * 0.6);
   EXPECT_LT(b.pss_shmem_kb * 1024.0, payload * 0.6);
+}
+
+// A TCP port that was free a moment ago on the loopback interface.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+TEST(TrainCliTest, TwoRanksTrainOneModelOnHalfTheSamplesEach) {
+  TempDir dir;
+  ShmDir shm;
+  const std::string h5 = dir.file("data.h5");
+  testdata::write_glint_set(h5, {.count = 32, .size = 32});
+  const int port = free_port();
+  ASSERT_GT(port, 0);
+  const auto rank = [&](int r) {
+    return trainer(dir, {"--h5", h5, "--shared_memory", "--shm_dir", shm.path(), "--epochs", "2",
+                         "--base_channels", "4", "--depth", "2", "--batch", "4", "--world_size", "2",
+                         "--rank", std::to_string(r), "--master_port", std::to_string(port), "--model_path",
+                         dir.file("rank" + std::to_string(r) + ".pt")});
+  };
+  Child r0(rank(0));
+  Child r1(rank(1));
+  const ProcessResult a = r0.wait();
+  const ProcessResult b = r1.wait();
+  ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+  EXPECT_NE(a.out.find("data parallel: rank 0 of 2"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("epoch 2/2"), std::string::npos) << a.out;
+  EXPECT_EQ(b.out.find("epoch 1/2"), std::string::npos) << "only rank 0 reports epochs: " << b.out;
+  EXPECT_NE(b.out.find("rank 0 saves the model"), std::string::npos) << b.out;
+  // Each rank stepped through its half of the training rows.
+  const int64_t shard = static_cast<int64_t>(split_indices(32, 0.1, 0).train.size()) / 2;
+  const CheckpointMeta meta = read_checkpoint_meta(dir.file("rank0.pt"));
+  EXPECT_EQ(meta.epoch, 2);
+  EXPECT_EQ(meta.extra.at("global_step"), 2.0 * static_cast<double>((shard + 3) / 4));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("rank1.pt")));
 }
 
 TEST(TrainCliTest, CtrlCSavesTheCheckpointAndExits130) {

@@ -72,12 +72,28 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
       ->check(CLI::IsMember({"auto", "on", "off"}));
 }
 
+void add_distributed_flags(CLI::App& app, TrainOptions& o) {
+  app.add_option("--world_size", o.world_size, "processes training one model together (data parallel)")
+      ->envname("WORLD_SIZE")
+      ->check(CLI::Range(1, 65536));
+  app.add_option("--rank", o.rank, "this process's rank, 0 to world_size - 1")
+      ->envname("RANK")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--master_addr", o.master_addr, "address where rank 0 meets the others")->envname("MASTER_ADDR");
+  app.add_option("--master_port", o.master_port, "port where rank 0 meets the others")
+      ->envname("MASTER_PORT")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--gloo_interface", o.gloo_interface, "network interface for gradient exchange (\"\" = automatic)")
+      ->envname("GLOO_SOCKET_IFNAME");
+}
+
 }  // namespace
 
 void setup_train_options(CLI::App& app, TrainOptions& options) {
   app.option_defaults()->always_capture_default();
   add_data_flags(app, options);
   add_training_flags(app, options);
+  add_distributed_flags(app, options);
 }
 
 int parse_train_options(int argc, const char* const* argv, TrainOptions& options) {

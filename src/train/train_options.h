@@ -51,6 +51,16 @@ struct TrainOptions {
   bool augment = false;
   // Progress bar on stderr: "auto" (only when stderr is a terminal), "on", "off".
   std::string progress = "auto";
+
+  // Data-parallel training (torch.distributed, Gloo backend), torchrun's
+  // conventions: this process is `rank` of `world_size`; rank 0 hosts the
+  // rendezvous at master_addr:master_port. Defaults come from RANK,
+  // WORLD_SIZE, MASTER_ADDR and MASTER_PORT when they are set.
+  int world_size = 1;
+  int rank = 0;
+  std::string master_addr = "127.0.0.1";
+  int master_port = 29500;
+  std::string gloo_interface;  // network interface for Gloo ("" = automatic)
 };
 
 // Declares every flag of TrainOptions on `app`, bound to `options`, with its

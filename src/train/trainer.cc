@@ -29,6 +29,10 @@ bool is_directory(const std::string& path) {
 
 // Checks that need no file reading, so that typos fail in milliseconds.
 void check_flags(const TrainOptions& o) {
+  if (o.rank >= o.world_size) {
+    throw std::runtime_error("--rank " + std::to_string(o.rank) + " is outside 0.." + std::to_string(o.world_size - 1) +
+                             " (--world_size " + std::to_string(o.world_size) + "); give each process its own rank");
+  }
   if (o.device == "cuda" && !torch::cuda::is_available()) {
     throw std::runtime_error("--device cuda: no CUDA device is usable here (this LibTorch "
                              "build or machine has none); use --device cpu");
@@ -70,6 +74,10 @@ std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int 
     << " (" << count_parameters(*probe) << " parameters), loss " << o.loss << ", batch "
     << o.batch << ", lr " << o.lr << ", device " << o.device << ", " << threads
     << " torch threads, " << o.num_workers << " loader workers";
+  if (o.world_size > 1) {
+    s << "\ndata parallel: rank " << o.rank << " of " << o.world_size << ", rendezvous at " << o.master_addr << ":"
+      << o.master_port << ", " << o.batch * o.world_size << " samples per step in all";
+  }
   return s.str();
 }
 
@@ -84,7 +92,11 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
   if (r.last && r.last->metrics.images > 0) {
     out << "  final metrics (validation, 3 px): " << format_summary(r.last->metrics) << "\n";
   }
-  out << "  model saved to " << o.model_path << "\n";
+  if (o.rank == 0) {
+    out << "  model saved to " << o.model_path << "\n";
+  } else {
+    out << "  rank " << o.rank << " of " << o.world_size << ": rank 0 saves the model\n";
+  }
   out << "  memory: " << format_memory(read_memory_usage()) << "\n";
 }
 

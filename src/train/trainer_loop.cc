@@ -6,6 +6,7 @@
 
 #include "train/batch_loader.h"
 #include "train/checkpoint.h"
+#include "train/distributed.h"
 #include "train/losses.h"
 #include "train/peaks.h"
 #include "train/progress.h"
@@ -22,6 +23,16 @@ double seconds_since(Clock::time_point start) {
 
 torch::Device device_of(const TrainOptions& o) {
   return o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+DistOptions dist_options(const TrainOptions& o) {
+  DistOptions d;
+  d.world_size = o.world_size;
+  d.rank = o.rank;
+  d.master_addr = o.master_addr;
+  d.master_port = o.master_port;
+  d.interface = o.gloo_interface;
+  return d;
 }
 
 LoaderOptions loader_options(const TrainOptions& o, bool training) {
@@ -46,12 +57,15 @@ class Trainer {
   void validate(EpochResult& r);
   void finish_epoch(EpochResult& r, Clock::time_point start);
   void save();
+  bool should_stop();
+  bool lead() const { return dp_->rank() == 0; }
   bool max_steps_reached() const {
     return o_.max_steps > 0 && state_.global_step >= o_.max_steps;
   }
 
   const TrainOptions& o_;
   std::ostream& out_;
+  std::unique_ptr<DataParallel> dp_;  // world_size 1: a group of one, every call a no-op
   torch::Device device_;
   UNet model_;
   torch::optim::Adam optimizer_;
@@ -74,17 +88,33 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
                  std::ostream& out, std::ostream& err, bool show_progress)
     : o_(o),
       out_(out),
+      dp_(std::make_unique<DataParallel>(dist_options(o))),
       device_(device_of(o)),
       model_(seeded_unet(o, source->shape())),
       optimizer_(model_->parameters(), torch::optim::AdamOptions(o.lr)),
       loss_(make_loss(o.loss)),
-      bar_(err, show_progress),
-      log_(o.log, o.resume) {
+      bar_(err, show_progress && o.rank == 0),
+      log_(o.rank == 0 ? o.log : std::string(), o.resume) {
   model_->to(device_);
   const Split split = split_indices(source->size(), o.val_split, o.seed);
-  train_loader_ = std::make_unique<BatchLoader>(source, split.train, loader_options(o, true));
+  // Each rank trains on its shard; rank 0 alone validates, logs and saves.
+  std::vector<int64_t> shard = shard_rows(split.train, o.rank, o.world_size);
+  if (shard.empty() && !split.train.empty()) {
+    throw std::runtime_error("--world_size " + std::to_string(o.world_size) + ": only " +
+                             std::to_string(split.train.size()) + " training samples, fewer than one per rank");
+  }
+  train_loader_ = std::make_unique<BatchLoader>(source, std::move(shard), loader_options(o, true));
   val_loader_ = std::make_unique<BatchLoader>(source, split.val, loader_options(o, false));
   if (o.resume) resume();
+  dp_->broadcast_parameters(*model_);
+}
+
+// Every rank calls this at the same points, so that a signal to any rank
+// stops all of them at the same step instead of leaving the others waiting.
+bool Trainer::should_stop() {
+  const bool local = stop_requested();
+  if (dp_->world_size() == 1) return local;
+  return dp_->sum({local ? 1.0 : 0.0})[0] > 0;
 }
 
 void Trainer::resume() {
@@ -117,7 +147,8 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   const auto start = Clock::now();
   double loss_sum = 0;
   int64_t samples = 0;
-  while (!max_steps_reached() && !stop_requested()) {
+  bool stop = false;
+  while (!max_steps_reached() && !(stop = should_stop())) {
     std::optional<Batch> batch = train_loader_->next();
     if (!batch) break;
     const torch::Tensor images = batch->images.to(device_, /*non_blocking=*/true);
@@ -125,6 +156,7 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
     optimizer_.zero_grad();
     torch::Tensor loss = loss_(model_->forward(images), target);
     loss.backward();
+    dp_->average_gradients(*model_);
     optimizer_.step();
     ++state_.global_step;
     ++r.steps;
@@ -135,8 +167,13 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   }
   bar_.clear();
   r.partial = r.steps < train_loader_->batches_per_epoch();
-  interrupted_ = stop_requested();
+  interrupted_ = stop;
   r.global_step = state_.global_step;
+  if (dp_->world_size() > 1) {  // the loss and throughput of all ranks together
+    const std::vector<double> all = dp_->sum({loss_sum, static_cast<double>(samples)});
+    loss_sum = all[0];
+    samples = static_cast<int64_t>(all[1]);
+  }
   r.train_loss = samples > 0 ? loss_sum / static_cast<double>(samples) : NAN;
   const double seconds = seconds_since(start);
   r.samples_per_s = seconds > 0 ? static_cast<double>(samples) / seconds : 0;
@@ -203,15 +240,19 @@ TrainOutcome Trainer::run() {
     const auto start = Clock::now();
     EpochResult r = train_epoch(e);
     if (!interrupted_ && !r.partial) state_.epochs_done = e + 1;
-    if (!interrupted_) validate(r);
-    interrupted_ = stop_requested();
+    if (!interrupted_ && lead()) validate(r);
+    interrupted_ = should_stop();
     if (interrupted_) {
-      out_ << "interrupted at step " << state_.global_step << "; saving " << o_.model_path << "\n";
-      save();
+      if (lead()) {
+        out_ << "interrupted at step " << state_.global_step << "; saving " << o_.model_path << "\n";
+        save();
+      }
       break;
     }
-    finish_epoch(r, start);
-    save();
+    if (lead()) {
+      finish_epoch(r, start);
+      save();
+    }
     outcome.last = r;
   }
   outcome.state = state_;
