@@ -23,11 +23,7 @@ std::shared_ptr<::gloo::transport::Device> gloo_device(const DistOptions& o) {
 
 DataParallel::DataParallel(const DistOptions& options, const std::function<void(int port)>& on_listening)
     : options_(options), port_(options.master_port) {
-  if (options_.world_size < 1 || options_.rank < 0 || options_.rank >= options_.world_size) {
-    throw std::runtime_error("--rank " + std::to_string(options_.rank) + " is outside 0.." +
-                             std::to_string(options_.world_size - 1) + " (--world_size " +
-                             std::to_string(options_.world_size) + ")");
-  }
+  check_rank(options_.rank, options_.world_size);
   if (options_.world_size == 1) return;
   const std::string where = options_.master_addr + ":" + std::to_string(options_.master_port);
   try {
@@ -94,6 +90,13 @@ std::vector<double> DataParallel::sum(const std::vector<double>& values) {
   std::vector<torch::Tensor> io{t};
   group_->allreduce(io)->wait(options_.timeout);
   return std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
+}
+
+void check_rank(int rank, int world_size) {
+  if (world_size < 1 || rank < 0 || rank >= world_size) {
+    throw std::runtime_error("--rank " + std::to_string(rank) + " is outside 0.." + std::to_string(world_size - 1) +
+                             " (--world_size " + std::to_string(world_size) + ")");
+  }
 }
 
 std::vector<int64_t> shard_rows(const std::vector<int64_t>& rows, int rank, int world_size) {

@@ -66,6 +66,10 @@ class DataParallel {
   c10::intrusive_ptr<c10d::ProcessGroup> group_;
 };
 
+// Throws std::runtime_error "--rank R is outside 0..W-1 (--world_size W)"
+// unless 0 <= rank < world_size (and world_size >= 1).
+void check_rank(int rank, int world_size);
+
 // The rows of `rows` that belong to `rank`: every world_size-th, cut to the
 // same length on every rank, so that all ranks run the same number of steps
 // (up to world_size - 1 rows are left out of training).

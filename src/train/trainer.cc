@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "train/distributed.h"
 #include "train/malloc_tuning.h"
 #include "train/progress.h"
 #include "train/threads.h"
@@ -29,10 +30,7 @@ bool is_directory(const std::string& path) {
 
 // Checks that need no file reading, so that typos fail in milliseconds.
 void check_flags(const TrainOptions& o) {
-  if (o.rank >= o.world_size) {
-    throw std::runtime_error("--rank " + std::to_string(o.rank) + " is outside 0.." + std::to_string(o.world_size - 1) +
-                             " (--world_size " + std::to_string(o.world_size) + "); give each process its own rank");
-  }
+  check_rank(o.rank, o.world_size);
   if (o.device == "cuda" && !torch::cuda::is_available()) {
     throw std::runtime_error("--device cuda: no CUDA device is usable here (this LibTorch "
                              "build or machine has none); use --device cpu");
