@@ -7,12 +7,16 @@ packages=(
   build-essential cmake ninja-build g++ clang libclang-rt-14-dev
   pkg-config git
   libhdf5-dev hdf5-tools
-  libssl-dev zlib1g-dev
-  libtorch-dev libgloo-dev
+  libssl-dev zlib1g-dev libdeflate-dev
+  hdf5-filter-plugin hdf5-plugin-lzf
+  libtorch-dev libgloo-dev libopenblas0-pthread
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev
-  python3 python3-numpy python3-torch python3-matplotlib
+  python3 python3-dev python3-numpy python3-torch python3-matplotlib
+  python3-h5py python3-pytest pybind11-dev
+  libjemalloc2 libmimalloc2.0
+  iproute2
   util-linux procps passwd
 )
 
