@@ -1,5 +1,5 @@
 // attach_probe: one process that opens the datasets of an HDF5 file through
-// the cache (or privately), for scripts/bench_run.py.
+// the cache (or privately), for scripts/bench (measure_cache.py, measure_procs.py).
 //
 // It prints one JSON line on stdout with CLOCK_MONOTONIC instants, so the
 // parent can measure "process start to data usable" on the same clock:

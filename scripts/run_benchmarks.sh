@@ -36,8 +36,10 @@ if [ -z "$work" ]; then
 fi
 echo "run_benchmarks: working in $work" >&2
 
-"$py" "$root/scripts/bench_run.py" --build "$build" --work "$work" --out "$work/results.json" "$@"
+# The suite is the Python package scripts/bench (figures listed in bench/targets.py).
+export PYTHONPATH="$root/scripts${PYTHONPATH:+:$PYTHONPATH}"
+"$py" -m bench.run --build "$build" --work "$work" --out "$work/results.json" "$@"
 cp "$work/results.json" "$root/bench/last_results.json"
-"$py" "$root/scripts/bench_report.py" "$work/results.json" \
+"$py" -m bench.report "$work/results.json" \
   --doc "$root/docs/BENCHMARKS.md" --images "$root/docs/images" --notes "$root/bench/analysis_notes.md"
 echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2

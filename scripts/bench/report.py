@@ -1,0 +1,104 @@
+"""Turns bench.run's results.json into docs/BENCHMARKS.md and docs/images/*.png.
+
+Usage: python3 -m bench.report results.json --doc docs/BENCHMARKS.md --images docs/images
+                                [--notes bench/analysis_notes.md]
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+
+from . import sections_cache, sections_procs
+from .formatting import Template
+from .targets import result_titles
+
+# The report's sections, in order.
+SECTIONS = [sections_cache.machine, sections_cache.md5, sections_cache.attach, sections_cache.load,
+            sections_procs.memory, sections_procs.loader, sections_procs.train, sections_cache.growth]
+
+
+class Doc:
+    """Lines of the report being written, and the rows of its summary table."""
+
+    def __init__(self, r, images, tpl):
+        self.r = r
+        self.images = images
+        self.tpl = tpl
+        self.lines = []
+        self.summary = []  # (figure, measured, limit, ratio, target, verdict)
+
+    def p(self, *lines):
+        self.lines.extend(lines)
+
+    def table(self, head, rows):
+        self.p("| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|")
+        for row in rows:
+            self.p("| " + " | ".join(str(c) for c in row) + " |")
+        self.p("")
+
+
+def more_figures(doc_path):
+    """"## More figures" lines linking every docs/benchmarks/*.md next to the report."""
+    pages = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(doc_path)), "benchmarks", "*.md")))
+    lines = []
+    for page in pages:
+        with open(page, encoding="utf-8") as f:
+            first = f.readline().strip()
+        title = first.lstrip("#").strip() if first.startswith("#") else os.path.basename(page)
+        lines.append(f"- [{title}](benchmarks/{os.path.basename(page)})")
+    return lines
+
+
+def render(r, images, notes_extra, more, tpl=None):
+    tpl = tpl or Template()
+    doc = Doc(r, images, tpl)
+    for section in SECTIONS:
+        section(doc)
+    body = doc.lines
+    doc.lines = []
+    date = r.get("date") or datetime.date.today().isoformat()
+    doc.p(*tpl.lines("head", date=date, minutes=r["wall_s"] / 60))
+    doc.p(*tpl.lines("summary_head"))
+    doc.table(["figure", "measured", "limit (same run)", "ratio", "target", ""], [list(x) for x in doc.summary])
+    doc.p(*body)
+    notes = list(r.get("notes", []))
+    missing = [title for key, title in result_titles() if not r.get(key)]
+    if missing:
+        notes.append(tpl.text("not_measured", titles="; ".join(missing)))
+    notes = list(dict.fromkeys(notes + notes_extra))  # merged runs repeat notes
+    doc.p(*tpl.lines("notes_head"))
+    doc.p(*[f"- {n}" for n in notes])
+    doc.p("", *tpl.lines("commands_head"), "```")
+    doc.p(*dict.fromkeys(r["commands"]))
+    doc.p("```", "")
+    if more:
+        doc.p(*tpl.lines("more_head"), *more, "")
+    return "\n".join(doc.lines) + "\n"
+
+
+def read_notes(path):
+    """Paragraphs of the analysis notes file, each as one line."""
+    if not path or not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [p.strip().replace("\n", " ") for p in f.read().split("\n\n") if p.strip()]
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="bench.report", description=__doc__.splitlines()[0])
+    ap.add_argument("results")
+    ap.add_argument("--doc", required=True)
+    ap.add_argument("--images", required=True)
+    ap.add_argument("--notes", default="", help="a file of extra analysis notes, one per paragraph")
+    args = ap.parse_args()
+    with open(args.results) as f:
+        r = json.load(f)
+    os.makedirs(args.images, exist_ok=True)
+    text = render(r, args.images, read_notes(args.notes), more_figures(args.doc))
+    with open(args.doc, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
