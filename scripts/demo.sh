@@ -6,7 +6,8 @@
 #      (focal and hybrid loss, 5 epochs each, 1 thread each: ~1 min each on an
 #      idle 2-core machine, after which both find the glints, P = R = 1);
 #   4. prints what they learned, how much memory they shared, the segments,
-#      and a picture of predictions; then removes the segments.
+#      the training curves (a PNG) and a picture and CSV of predictions read from the
+#      shared copy; then removes the segments.
 #
 #   scripts/demo.sh [FILE.h5]
 #
@@ -108,6 +109,9 @@ print(f"{sys.argv[1]:>6}: epoch {last['epoch']}: localisation error {f(last['loc
 PY
 done
 
+step "training curves of the focal model -> $work/log_focal.png"
+/usr/bin/python3 "$root/scripts/plot_train_log.py" "$work/log_focal.jsonl" -o "$work/log_focal.png"
+
 step "memory they shared"
 for loss in focal hybrid; do
   sed -nE "s/^data: (.*) \((.*): .*/  $loss: \1 (\2)/p" "$work/train_$loss.out"
@@ -122,8 +126,8 @@ done
 "$bin/shm_manager" --list --h5 "$h5"
 
 step "predictions of the focal model on 4 images -> $work/predict.png"
-"$bin/glint_predict" --model "$work/model_focal.pt" --h5 "$h5" --index 250 --count 4 \
-  --png "$work/predict.png" --threads 1 | tail -n 6
+"$bin/glint_predict" --model_path "$work/model_focal.pt" --h5 "$h5" --indices 250:254 \
+  --png "$work/predict.png" --out "$work/predict.csv" --threads 1 | tail -n 6
 
 step "cleanup"
 "$bin/shm_manager" --cleanup --h5 "$h5"

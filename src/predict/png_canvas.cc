@@ -1,6 +1,4 @@
-#include "png_canvas.h"
-
-#include <png.h>
+#include "predict/png_canvas.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -8,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+
+#include "predict/png_quiet.h"
 
 namespace glint::predict {
 
@@ -56,7 +56,7 @@ void Canvas::cross(double cx, double cy, int arm, Rgb color) {
 std::string Canvas::write_png(const std::string& path) const {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
   if (!file) return "cannot create " + path + ": " + std::strerror(errno);
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, quiet_png_error, quiet_png_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {
     png_destroy_write_struct(&png, nullptr);

@@ -1,44 +1,11 @@
-// glint_predict: glints a trained model finds in images; see docs/TRAINING.md.
-#include <CLI/CLI.hpp>
-
+// glint_predict: glints a trained model finds in images; see docs/PREDICT.md.
 #include <iostream>
 
-#include "predict.h"
-
-namespace {
-
-void setup_predict(CLI::App& app, glint::predict::PredictOptions& o) {
-  app.option_defaults()->always_capture_default();
-  app.add_option("--model", o.model_path, "checkpoint written by train_glint_unet");
-  app.add_option("--h5", o.h5, "HDF5 file with the images (required)");
-  app.add_option("--images", o.images, "dataset of images");
-  app.add_option("--heatmaps", o.heatmaps, "dataset of ground-truth heatmaps (optional in the file)");
-  app.add_option("--index", o.index, "first image")->check(CLI::NonNegativeNumber);
-  app.add_option("--count", o.count, "number of images")->check(CLI::Range(int64_t{1}, int64_t{4096}));
-  app.add_option("--threshold", o.threshold, "minimum glint score (sigmoid of the logit)")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--png", o.png, "write the images with predicted (red) and true (green) glints");
-  app.add_option("--threads", o.threads, "torch CPU threads (0 = one per core)")
-      ->check(CLI::Range(0, 4096));
-}
-
-}  // namespace
+#include "predict/predict.h"
+#include "predict/predict_options.h"
 
 int main(int argc, char** argv) {
-  CLI::App app("Finds glints in images of an HDF5 file with a trained glint UNet.", "glint_predict");
   glint::predict::PredictOptions options;
-  setup_predict(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "glint_predict: " << e.what() << " (see --help)\n";
-    return 2;
-  }
-  if (options.h5.empty()) {
-    std::cerr << "glint_predict: --h5 is required: give the HDF5 file with the images (see --help)\n";
-    return 2;
-  }
-  return glint::predict::run_predict(options);
+  if (const int code = glint::predict::parse_predict_options(argc, argv, options); code >= 0) return code;
+  return glint::predict::run_predict(options, std::cout, std::cerr);
 }

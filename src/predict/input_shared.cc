@@ -1,0 +1,54 @@
+#include "predict/input_shared.h"
+
+#include <filesystem>
+#include <ostream>
+#include <stdexcept>
+
+#include "glint/inventory.h"
+
+namespace glint::predict {
+namespace {
+
+// A valid segment of `dataset` of this very file (same real path, not stale).
+bool segment_present(const PredictOptions& o, const std::string& dataset) {
+  std::error_code ec;
+  const std::string path = std::filesystem::canonical(o.h5, ec).string();  // realpath, as the trailer
+  ListOptions lo;
+  lo.shm_dir = o.shm_dir;
+  lo.find_mappers = false;
+  auto listed = list_segments(lo);
+  if (!listed.ok()) return false;  // no readable shm_dir: the file it is
+  for (const SegmentInfo& s : *listed) {
+    if (s.problem.empty() && !s.stale && s.trailer && s.trailer->source_path == path &&
+        s.dataset == dataset) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<CachedImages> cached_images(const PredictOptions& o, const std::string& dataset,
+                                          std::ostream& err) {
+  if (!o.shared_memory && !segment_present(o, dataset)) return std::nullopt;
+  CacheOptions cache;
+  cache.shm_dir = o.shm_dir;
+  cache.fingerprint.store_dir = o.fingerprint_dir;
+  cache.on_warning = [&err](std::string_view line) { err << "warning: " << line << "\n"; };
+  auto opened = open_shared(o.h5, {dataset}, cache);
+  if (!opened.ok()) {
+    const Code code = opened.status().code();
+    if (code == Code::kInvalidArgument || code == Code::kNotFound) {
+      throw std::runtime_error("--shared_memory: " + opened.status().message());
+    }
+    err << "warning: shared memory unavailable (" << opened.status().message()
+        << "); reading the file\n";
+    return std::nullopt;
+  }
+  SharedDataset segment = std::move(opened->front());
+  const std::string how = (segment.loaded_here() ? "loaded " : "attached ") + segment.segment();
+  return CachedImages{std::move(segment), how};
+}
+
+}  // namespace glint::predict

@@ -1,0 +1,48 @@
+// What glint_predict found in one image, and how it is reported: a few lines
+// for people and rows of a CSV file.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "train/peaks.h"
+
+namespace glint::predict {
+
+struct ImageResult {
+  std::string label;                           // row of the file, or file path
+  std::vector<train::Peak> predicted;          // sorted by channel, then score
+  std::optional<std::vector<train::Peak>> truth;  // nullopt: no ground truth
+  train::MatchResult match;                    // empty without truth
+};
+
+// "image 17: 2 glint(s)", a line per glint, and with truth the true glints
+// and "-> 2 matched within 3 px, mean error 0.21 px".
+void print_result(std::ostream& out, const ImageResult& r, double match_radius);
+
+// The CSV of --out. Columns: sample,x,y,score; with ground truth also
+// true_x,true_y,distance_px,match where match is "hit" (a prediction paired
+// with a true glint within the radius), "false_positive" (a prediction
+// paired with none) or "missed" (a true glint no prediction matched; x, y,
+// score are empty). x is the column and y the row, in pixels. One row per
+// glint; an image with neither predicted nor true glints has no row.
+class CsvWriter {
+ public:
+  // Creates (truncates) `path` and writes the header. Throws
+  // std::runtime_error (one line) when the file cannot be created.
+  CsvWriter(const std::string& path, bool with_truth);
+  void write(const ImageResult& r);
+  // Flushes and closes; throws when a write failed (disk full).
+  void close();
+
+ private:
+  std::string path_;
+  bool with_truth_;
+  std::unique_ptr<FILE, int (*)(FILE*)> file_;
+};
+
+}  // namespace glint::predict
