@@ -70,6 +70,18 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
   return rows;
 }
 
+// The float32 images of a file written by write_glint_set, read with the HDF5 C API.
+std::vector<float> read_images(const std::string& path) {
+  std::vector<float> all(kImages * kSize * kSize);
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, "images", H5P_DEFAULT);
+  const herr_t read = H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data());
+  H5Dclose(d);
+  H5Fclose(f);
+  if (read < 0) throw std::runtime_error("cannot read the images of " + path);
+  return all;
+}
+
 int64_t count_of(const std::string& text, const std::string& what) {
   int64_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -135,13 +147,7 @@ TEST_F(GlintPredictTest, PngFilesOfTheRowsGiveTheSameGlintsAsTheFile) {
   TempDir pngs;
   std::vector<std::string> args = {"--out", pngs.file("files.csv")};
   // Rows 2 and 7 of the file (float32 in [0, 1]) as 16-bit PNGs: 1/65535 apart.
-  hid_t f = H5Fopen(file("d.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  ASSERT_GE(f, 0);
-  hid_t d = H5Dopen2(f, "images", H5P_DEFAULT);
-  std::vector<float> all(kImages * kSize * kSize);
-  ASSERT_GE(H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data()), 0);
-  H5Dclose(d);
-  H5Fclose(f);
+  const std::vector<float> all = read_images(file("d.h5"));
   for (int64_t row : {2, 7}) {
     std::vector<uint16_t> px(kSize * kSize);
     for (int64_t i = 0; i < kSize * kSize; ++i) {
@@ -168,6 +174,33 @@ TEST_F(GlintPredictTest, PngFilesOfTheRowsGiveTheSameGlintsAsTheFile) {
     for (size_t c = 1; c < 4; ++c) EXPECT_NEAR(std::stod(a[c]), std::stod(from_rows[i][c]), 1e-2) << i;
   }
   EXPECT_EQ(predicted + 1, from_files.size());
+}
+
+TEST_F(GlintPredictTest, NanRowsOfTheGlintsDatasetAreNotGlints) {
+  // The generator's layout: glints [N, K, 2], rows after the last glint NaN.
+  TempDir dir;
+  const std::vector<float> images = read_images(file("d.h5"));
+  const std::vector<float> one = train::testdata::write_glint_set(dir.file("unused.h5"), {.count = kImages, .size = kSize});
+  std::vector<float> glints(kImages * 3 * 2, std::nanf(""));
+  for (int64_t i = 0; i < kImages; ++i) {
+    glints[i * 6] = one[i * 2];
+    glints[i * 6 + 1] = one[i * 2 + 1];
+  }
+  const auto bytes = [](const std::vector<float>& v) {
+    const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+    return std::vector<uint8_t>(p, p + v.size() * sizeof(float));
+  };
+  const auto n = static_cast<hsize_t>(kImages), s = static_cast<hsize_t>(kSize);
+  glint::testing::write_h5(dir.file("padded.h5"), {{"images", H5T_NATIVE_FLOAT, {n, s, s}, bytes(images)},
+                                                   {"glints", H5T_NATIVE_FLOAT, {n, 3, 2}, bytes(glints)}});
+  const ProcessResult r = predict({"--h5", dir.file("padded.h5"), "--out", dir.file("p.csv")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int64_t truths = 0;
+  for (const auto& row : read_csv(dir.file("p.csv"))) {
+    if (row[7] == "hit" || row[7] == "missed") ++truths;
+    EXPECT_NE(row[4], "0.000") << "a NaN row read as a glint at (0, 0)";
+  }
+  EXPECT_EQ(truths, kImages);
 }
 
 TEST_F(GlintPredictTest, OverlayWritesOnePngPerImageAndPngOneSheet) {

@@ -1,5 +1,6 @@
 // Rows of an HDF5 file as input, with the file's ground truth when it has one.
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -68,8 +69,20 @@ class H5Input final : public ImageInput {
     const int64_t row = indices_[static_cast<size_t>(i)];
     const uint64_t n = row_elements(*truth_);
     std::vector<float> values(n);
-    train::convert_to_float(truth_->dtype, read_row(*truth_, row), static_cast<int64_t>(n),
-                            values.data(), train::ValueScale::kAsIs);
+    const void* raw = read_row(*truth_, row);
+    if (truth_is_points_ && truth_->dtype == DType::kFloat32) {
+      std::memcpy(values.data(), raw, n * sizeof(float));  // keeps the NaN padding
+    } else if (truth_is_points_ && truth_->dtype == DType::kFloat64) {
+      const auto* d = static_cast<const double*>(raw);
+      for (uint64_t k = 0; k < n; ++k) values[k] = static_cast<float>(d[k]);
+    } else if (truth_is_points_ && truth_->dtype == DType::kFloat16) {
+      const auto* h = static_cast<const uint16_t*>(raw);
+      for (uint64_t k = 0; k < n; ++k) values[k] = train::half_to_float(h[k]);
+    } else {
+      // Turns NaN into 0: right for heatmaps; integer positions have no NaN.
+      train::convert_to_float(truth_->dtype, raw, static_cast<int64_t>(n), values.data(),
+                              train::ValueScale::kAsIs);
+    }
     Truth t;
     if (truth_is_points_) {
       for (size_t k = 0; k + 1 < values.size(); k += 2) {

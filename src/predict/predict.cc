@@ -11,6 +11,7 @@
 #include "predict/model.h"
 #include "predict/overlay.h"
 #include "predict/result.h"
+#include "train/malloc_tuning.h"
 #include "train/threads.h"
 
 namespace glint::predict {
@@ -100,6 +101,8 @@ std::vector<std::vector<Peak>> infer(LoadedModel& model, const std::vector<Input
 }
 
 int run(const PredictOptions& o, std::ostream& out, std::ostream& err) {
+  // Batches allocate and free the same large activations, as training steps do.
+  train::apply_malloc_tuning();
   train::configure_threads(o.threads);
   std::unique_ptr<ImageInput> input = open_input(o, err);
   LoadedModel model = load_model(o.model_path);
