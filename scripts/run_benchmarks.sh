@@ -40,6 +40,8 @@ echo "run_benchmarks: working in $work" >&2
 export PYTHONPATH="$root/scripts${PYTHONPATH:+:$PYTHONPATH}"
 "$py" -m bench.run --build "$build" --work "$work" --out "$work/results.json" "$@"
 cp "$work/results.json" "$root/bench/last_results.json"
+# Topic benchmarks write docs/benchmarks/<topic>.md; the report links every such page.
+if [ "$training" = "ON" ]; then BUILD_DIR="$build" "$py" "$root/scripts/bench_predict.py"; fi
 "$py" -m bench.report "$work/results.json" \
   --doc "$root/docs/BENCHMARKS.md" --images "$root/docs/images" --notes "$root/bench/analysis_notes.md"
 echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2

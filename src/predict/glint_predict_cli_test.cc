@@ -270,5 +270,20 @@ TEST_F(GlintPredictTest, BadInputsGiveOneLineNamingTheInput) {
   }
 }
 
+TEST_F(GlintPredictTest, FailureHalfWayLeavesNoCsvAndKeepsAnOlderOne) {
+  TempDir dir;
+  ASSERT_EQ(write_gray16_png(dir.file("ok.png"), 32, 32, std::vector<uint16_t>(32 * 32, 9000)), "");
+  ASSERT_EQ(write_gray16_png(dir.file("odd.png"), 30, 30, std::vector<uint16_t>(30 * 30, 9000)), "");
+  std::ofstream(dir.file("old.csv")) << "kept\n";
+  const ProcessResult r = predict({"--batch", "1", "--out", dir.file("old.csv"), dir.file("ok.png"), dir.file("odd.png")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("image " + dir.file("odd.png") + " is 30x30"), std::string::npos) << r.err;
+  std::ifstream in(dir.file("old.csv"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "kept\n");
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+}
+
 }  // namespace
 }  // namespace glint::predict

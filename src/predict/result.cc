@@ -1,5 +1,7 @@
 #include "predict/result.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -37,7 +39,10 @@ void print_result(std::ostream& out, const ImageResult& r, double match_radius) 
 }
 
 CsvWriter::CsvWriter(const std::string& path, bool with_truth)
-    : path_(path), with_truth_(with_truth), file_(std::fopen(path.c_str(), "w"), std::fclose) {
+    : path_(path),
+      temporary_(path + ".tmp-" + std::to_string(::getpid())),
+      with_truth_(with_truth),
+      file_(std::fopen(temporary_.c_str(), "w"), std::fclose) {
   if (!file_) {
     throw std::runtime_error("--out " + path + ": cannot create (" + std::strerror(errno) +
                              "); check the directory exists and is writable");
@@ -75,11 +80,21 @@ void CsvWriter::write(const ImageResult& r) {
   }
 }
 
+CsvWriter::~CsvWriter() {
+  if (file_) {
+    file_.reset();
+    std::remove(temporary_.c_str());
+  }
+}
+
 void CsvWriter::close() {
   if (!file_) return;
   const bool failed = std::ferror(file_.get()) != 0;
-  if (std::fclose(file_.release()) != 0 || failed) {
-    throw std::runtime_error("--out " + path_ + ": write failed (disk full?)");
+  const bool closed = std::fclose(file_.release()) == 0;
+  if (!closed || failed || std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(temporary_.c_str());
+    throw std::runtime_error("--out " + path_ + ": write failed (" + why + ")");
   }
 }
 

@@ -30,17 +30,23 @@ void print_result(std::ostream& out, const ImageResult& r, double match_radius);
 // paired with none) or "missed" (a true glint no prediction matched; x, y,
 // score are empty). x is the column and y the row, in pixels. One row per
 // glint; an image with neither predicted nor true glints has no row.
+// Rows go to "<path>.tmp-<pid>", renamed to `path` by close(): a run that
+// fails half-way leaves no CSV (and an older one untouched).
 class CsvWriter {
  public:
-  // Creates (truncates) `path` and writes the header. Throws
-  // std::runtime_error (one line) when the file cannot be created.
+  // Creates the temporary file and writes the header. Throws
+  // std::runtime_error (one line) when it cannot be created.
   CsvWriter(const std::string& path, bool with_truth);
+  ~CsvWriter();  // removes the temporary file unless close() succeeded
+  CsvWriter(const CsvWriter&) = delete;
+  CsvWriter& operator=(const CsvWriter&) = delete;
   void write(const ImageResult& r);
-  // Flushes and closes; throws when a write failed (disk full).
+  // Flushes, closes and renames; throws when a write failed (disk full).
   void close();
 
  private:
   std::string path_;
+  std::string temporary_;
   bool with_truth_;
   std::unique_ptr<FILE, int (*)(FILE*)> file_;
 };
