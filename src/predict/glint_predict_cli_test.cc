@@ -48,7 +48,8 @@ class GlintPredictTest : public ::testing::Test {
     if (std::find(args.begin(), args.end(), "--model_path") == args.end()) {
       args.insert(args.begin(), {"--model_path", file("m.pt")});
     }
-    args.insert(args.begin(), {built_program("bin/glint_predict"), "--threads", "1", "--fingerprint_dir", file("xdg/glint/fingerprints")});
+    args.insert(args.begin(), {built_program("bin/glint_predict"), "--threads", "1", "--fingerprint_dir",
+                               file("xdg/glint/fingerprints")});
     return run_process(args);
   }
 
@@ -180,7 +181,8 @@ TEST_F(GlintPredictTest, NanRowsOfTheGlintsDatasetAreNotGlints) {
   // The generator's layout: glints [N, K, 2], rows after the last glint NaN.
   TempDir dir;
   const std::vector<float> images = read_images(file("d.h5"));
-  const std::vector<float> one = train::testdata::write_glint_set(dir.file("unused.h5"), {.count = kImages, .size = kSize});
+  const std::vector<float> one =
+      train::testdata::write_glint_set(dir.file("unused.h5"), {.count = kImages, .size = kSize});
   std::vector<float> glints(kImages * 3 * 2, std::nanf(""));
   for (int64_t i = 0; i < kImages; ++i) {
     glints[i * 6] = one[i * 2];
@@ -275,7 +277,8 @@ TEST_F(GlintPredictTest, FailureHalfWayLeavesNoCsvAndKeepsAnOlderOne) {
   ASSERT_EQ(write_gray16_png(dir.file("ok.png"), 32, 32, std::vector<uint16_t>(32 * 32, 9000)), "");
   ASSERT_EQ(write_gray16_png(dir.file("odd.png"), 30, 30, std::vector<uint16_t>(30 * 30, 9000)), "");
   std::ofstream(dir.file("old.csv")) << "kept\n";
-  const ProcessResult r = predict({"--batch", "1", "--out", dir.file("old.csv"), dir.file("ok.png"), dir.file("odd.png")});
+  const ProcessResult r =
+      predict({"--batch", "1", "--out", dir.file("old.csv"), dir.file("ok.png"), dir.file("odd.png")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("image " + dir.file("odd.png") + " is 30x30"), std::string::npos) << r.err;
   std::ifstream in(dir.file("old.csv"));
