@@ -70,9 +70,9 @@ def main():
                 for b in BATCHES:
                     runs[(t, b)].append(images_per_s(sh(cmd + ["--threads", str(t), "--batch", str(b)]).stdout))
             print(f"bench_predict: round {r + 1}/{args.rounds} done", file=sys.stderr)
+        shown = " ".join([os.path.basename(cmd[0])] + [c.replace(work, "WORK") for c in cmd[1:]])
     load_after = os.getloadavg()
-    write_report(args, kind, runs, load_before, load_after, " ".join(os.path.basename(c) if i == 0 else c
-                                                                    for i, c in enumerate(cmd)))
+    write_report(args, kind, runs, load_before, load_after, shown)
 
 
 def write_report(args, kind, runs, load_before, load_after, cmd):
@@ -89,14 +89,18 @@ def write_report(args, kind, runs, load_before, load_after, cmd):
             xs = runs[(t, b)]
             m = statistics.median(xs)
             lines.append(f"| {t} | {b} | {m:.1f} ({min(xs):.1f} – {max(xs):.1f}) | {m / one:.2f} |")
-    lines += ["", "Command (with `--threads T --batch B`; paths shortened):", "", "```", cmd, "```", "",
+    lines += ["", "Command (with `--threads T --batch B`; WORK is a temporary directory):", "", "```", cmd, "```", "",
               "| build | BLAS | precision | allocator | CPU | cores | load avg (1/5/15) before → after |",
               "|---|---|---|---|---|---|---|",
               f"| {kind} | {blas()} | float32 | glibc malloc with the trainer's tuning (train/malloc_tuning.h) "
               f"| {cpu()} | {os.cpu_count()} | "
               + "/".join(f"{x:.1f}" for x in load_before) + " → " + "/".join(f"{x:.1f}" for x in load_after) + " |",
-              "", f"Kernel {platform.release()}. The machine was shared with other jobs (see the load average): "
-              "compare the rows with each other, not with other runs.", ""]
+              "", f"Kernel {platform.release()}."]
+    if load_before[0] > os.cpu_count():
+        lines[-1] += (f" The load average was above the {os.cpu_count()} cores: other jobs shared the machine, so "
+                      "two torch threads often waited for a core (those rows measure that contention more than "
+                      "glint_predict). Compare rows of one thread count with each other, not with other runs.")
+    lines.append("")
     out = os.path.join(ROOT, "docs", "benchmarks", "predict.md")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
