@@ -1,93 +1,9 @@
 // glint_predict as a real program: a model trained by train_glint_unet, real
 // HDF5, PNG and CSV files, segments in a private shared-memory directory.
-#include <gtest/gtest.h>
+#include "predict/predict_test_fixture.h"
 
-#include <algorithm>
-#include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <memory>
-#include <sstream>
-
-#include "predict/image_file.h"
-#include "support/child_process.h"
-#include "support/temp_dir.h"
-#include "train/trainer_test_data.h"
-
-namespace glint::predict {
+namespace glint::predict::testing {
 namespace {
-
-using glint::testing::built_program;
-using glint::testing::ProcessResult;
-using glint::testing::run_process;
-using glint::testing::ShmDir;
-using glint::testing::TempDir;
-
-constexpr int64_t kImages = 12;
-constexpr int64_t kSize = 32;
-
-class GlintPredictTest : public ::testing::Test {
- protected:
-  // One small file and one model trained on it for the whole suite.
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    train::testdata::write_glint_set(dir_->file("d.h5"), {.count = kImages, .size = kSize});
-    const ProcessResult r = run_process(
-        {built_program("bin/train_glint_unet"), "--h5", dir_->file("d.h5"), "--epochs", "3", "--batch", "4",
-         "--lr", "0.01", "--base_channels", "4", "--depth", "2", "--threads", "1", "--num_workers", "0",
-         "--val_split", "0", "--progress", "off", "--model_path", dir_->file("m.pt"), "--fingerprint_dir",
-         dir_->file("xdg/glint/fingerprints")});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() { delete dir_; }
-
-  static std::string file(const std::string& name) { return dir_->file(name); }
-
-  // glint_predict with the suite's model and one thread, then `args`.
-  static ProcessResult predict(std::vector<std::string> args) {
-    if (std::find(args.begin(), args.end(), "--model_path") == args.end()) {
-      args.insert(args.begin(), {"--model_path", file("m.pt")});
-    }
-    args.insert(args.begin(), {built_program("bin/glint_predict"), "--threads", "1", "--fingerprint_dir",
-                               file("xdg/glint/fingerprints")});
-    return run_process(args);
-  }
-
-  static TempDir* dir_;
-};
-
-TempDir* GlintPredictTest::dir_ = nullptr;
-
-std::vector<std::vector<std::string>> read_csv(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::vector<std::string>> rows;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::stringstream s(line);
-    for (std::string cell; std::getline(s, cell, ',');) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.emplace_back();
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
-// The float32 images of a file written by write_glint_set, read with the HDF5 C API.
-std::vector<float> read_images(const std::string& path) {
-  std::vector<float> all(kImages * kSize * kSize);
-  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  const hid_t d = H5Dopen2(f, "images", H5P_DEFAULT);
-  const herr_t read = H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data());
-  H5Dclose(d);
-  H5Fclose(f);
-  if (read < 0) throw std::runtime_error("cannot read the images of " + path);
-  return all;
-}
-
-int64_t count_of(const std::string& text, const std::string& what) {
-  int64_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 TEST_F(GlintPredictTest, HelpUsesTheTrainersFlagNames) {
   const ProcessResult r = run_process({built_program("bin/glint_predict"), "--help"});
@@ -205,6 +121,30 @@ TEST_F(GlintPredictTest, NanRowsOfTheGlintsDatasetAreNotGlints) {
   EXPECT_EQ(truths, kImages);
 }
 
+TEST_F(GlintPredictTest, HeatmapPeaksAreTheTruthWhenTheFileHasNoGlints) {
+  TempDir dir;
+  const auto bytes = [](const std::vector<float>& v) {
+    const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+    return std::vector<uint8_t>(p, p + v.size() * sizeof(float));
+  };
+  const auto n = static_cast<hsize_t>(kImages), s = static_cast<hsize_t>(kSize);
+  glint::testing::write_h5(dir.file("maps.h5"),
+                           {{"images", H5T_NATIVE_FLOAT, {n, s, s}, bytes(read_images(file("d.h5")))},
+                            {"heatmaps", H5T_NATIVE_FLOAT, {n, 1, s, s}, bytes(read_images(file("d.h5"), "heatmaps"))}});
+  ProcessResult r = predict({"--h5", dir.file("maps.h5"), "--out", dir.file("maps.csv"), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("truth: '/heatmaps'"), std::string::npos) << r.out;
+  int64_t truths = 0;
+  for (const auto& row : read_csv(dir.file("maps.csv"))) truths += row[7] == "hit" || row[7] == "missed";
+  EXPECT_EQ(truths, kImages);  // one Gaussian per image
+  // Without either dataset there is no truth, and the CSV has four columns.
+  glint::testing::write_h5(dir.file("bare.h5"), {{"images", H5T_NATIVE_FLOAT, {n, s, s}, bytes(read_images(file("d.h5")))}});
+  r = predict({"--h5", dir.file("bare.h5"), "--out", dir.file("bare.csv"), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("truth: none in the file"), std::string::npos) << r.out;
+  EXPECT_EQ(read_csv(dir.file("bare.csv"))[0], (std::vector<std::string>{"sample", "x", "y", "score"}));
+}
+
 TEST_F(GlintPredictTest, OverlayWritesOnePngPerImageAndPngOneSheet) {
   TempDir out;
   const ProcessResult r = predict({"--h5", file("d.h5"), "--indices", "0:3", "--overlay", out.file("ov"),
@@ -243,50 +183,5 @@ TEST_F(GlintPredictTest, SharedMemoryFlagLoadsTheImagesWhenAbsent) {
   EXPECT_NE(r.out.find("from shared memory (loaded glint_"), std::string::npos) << r.out;
 }
 
-TEST_F(GlintPredictTest, BadInputsGiveOneLineNamingTheInput) {
-  TempDir dir;
-  std::ofstream(dir.file("text.png")) << "not an image";
-  std::vector<uint16_t> odd(30 * 30, 100);
-  ASSERT_EQ(write_gray16_png(dir.file("cut.png"), 32, 32, std::vector<uint16_t>(32 * 32, 7)), "");
-  std::filesystem::resize_file(dir.file("cut.png"), 60);
-  ASSERT_EQ(write_gray16_png(dir.file("odd.png"), 30, 30, odd), "");
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--h5", dir.file("none.h5")}, "glint_predict: error: --h5: "},
-      {{"--h5", file("d.h5"), "--indices", "0:99"}, "glint_predict: error: --indices 0:99: the file has only 12 rows"},
-      {{"--h5", file("d.h5"), "--images", "nope"}, "glint_predict: error: --images: "},
-      {{"--h5", file("d.h5"), "--model_path", dir.file("no.pt")}, "glint_predict: error: --model_path " + dir.file("no.pt")},
-      {{dir.file("text.png")}, "glint_predict: error: " + dir.file("text.png") + ": neither PNG nor"},
-      {{dir.file("cut.png")}, "glint_predict: error: " + dir.file("cut.png") + ": not a readable PNG (truncated or damaged)"},
-      {{dir.file("odd.png")}, "glint_predict: error: image " + dir.file("odd.png") + " is 30x30 but a UNet of depth 2"},
-      {{"--h5", file("d.h5"), dir.file("odd.png")}, "glint_predict: --h5 excludes files"},
-      {{"--indices", "3", dir.file("odd.png")}, "glint_predict: --indices requires --h5"},
-      {{"--threshold", "2", "--h5", file("d.h5")}, "glint_predict: --threshold: "},
-      {{}, "glint_predict: no input: give --h5 FILE or image files (see --help)"},
-      {{"--h5", file("d.h5"), "--out", dir.file("no/dir/x.csv")}, "glint_predict: error: --out " + dir.file("no/dir/x.csv")},
-  };
-  for (const auto& [args, message] : cases) {
-    ProcessResult r = predict(args);
-    EXPECT_NE(r.exit_code, 0) << message;
-    EXPECT_EQ(r.err.rfind(message, 0), 0u) << "expected: " << message << "\ngot: " << r.err;
-    EXPECT_EQ(count_of(r.err, "\n"), 1) << r.err;
-  }
-}
-
-TEST_F(GlintPredictTest, FailureHalfWayLeavesNoCsvAndKeepsAnOlderOne) {
-  TempDir dir;
-  ASSERT_EQ(write_gray16_png(dir.file("ok.png"), 32, 32, std::vector<uint16_t>(32 * 32, 9000)), "");
-  ASSERT_EQ(write_gray16_png(dir.file("odd.png"), 30, 30, std::vector<uint16_t>(30 * 30, 9000)), "");
-  std::ofstream(dir.file("old.csv")) << "kept\n";
-  const ProcessResult r =
-      predict({"--batch", "1", "--out", dir.file("old.csv"), dir.file("ok.png"), dir.file("odd.png")});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("image " + dir.file("odd.png") + " is 30x30"), std::string::npos) << r.err;
-  std::ifstream in(dir.file("old.csv"));
-  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "kept\n");
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
-    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
-  }
-}
-
 }  // namespace
-}  // namespace glint::predict
+}  // namespace glint::predict::testing
