@@ -7,7 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "predict/png_quiet.h"
+#include "draw/png_quiet.h"
 
 namespace glint::predict {
 namespace {
@@ -35,7 +35,7 @@ struct DecodedPng {
 // libpng reports errors by longjmp: everything it may skip lives in `out`,
 // owned by the caller. Returns nullptr or the problem.
 const char* decode_png(FILE* file, DecodedPng* out) {
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, quiet_png_error, quiet_png_warning);
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, draw::quiet_png_error, draw::quiet_png_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {
     png_destroy_read_struct(&png, nullptr, nullptr);
@@ -128,7 +128,7 @@ std::string write_gray16_png(const std::string& path, int64_t height, int64_t wi
                              const std::vector<uint16_t>& pixels) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
   if (!file) return "cannot create " + path + ": " + std::strerror(errno);
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, quiet_png_error, quiet_png_warning);
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, draw::quiet_png_error, draw::quiet_png_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {
     png_destroy_write_struct(&png, nullptr);

@@ -5,10 +5,13 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "predict/png_canvas.h"
+#include "draw/png_canvas.h"
 
 namespace glint::predict {
 namespace {
+
+using draw::Canvas;
+using draw::Rgb;
 
 constexpr Rgb kPredicted{255, 40, 40};
 constexpr Rgb kTruth{0, 220, 0};

@@ -1,4 +1,4 @@
-#include "predict/png_canvas.h"
+#include "draw/png_canvas.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,12 +7,14 @@
 #include <cstring>
 #include <memory>
 
-#include "predict/png_quiet.h"
+#include "draw/png_quiet.h"
 
-namespace glint::predict {
+namespace glint::draw {
 
-Canvas::Canvas(int width, int height)
-    : width_(width), height_(height), rgb_(static_cast<size_t>(width) * height * 3, 0) {}
+Canvas::Canvas(int width, int height, Rgb background)
+    : width_(width), height_(height), rgb_(static_cast<size_t>(width) * height * 3, 0) {
+  fill(0, 0, width, height, background);
+}
 
 void Canvas::set(int x, int y, Rgb c) {
   if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
@@ -53,6 +55,43 @@ void Canvas::cross(double cx, double cy, int arm, Rgb color) {
   }
 }
 
+void Canvas::blend(int x, int y, Rgb c, double alpha) {
+  if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
+  uint8_t* p = &rgb_[(static_cast<size_t>(y) * width_ + x) * 3];
+  const double a = std::clamp(alpha, 0.0, 1.0);
+  const uint8_t in[3] = {c.r, c.g, c.b};
+  for (int k = 0; k < 3; ++k) p[k] = static_cast<uint8_t>(std::lround(p[k] * (1 - a) + in[k] * a));
+}
+
+void Canvas::line(double x0, double y0, double x1, double y1, Rgb color, bool thick, bool dashed) {
+  const double length = std::hypot(x1 - x0, y1 - y0);
+  const int steps = std::max(1, static_cast<int>(std::ceil(length * 2)));  // half-pixel steps
+  for (int i = 0; i <= steps; ++i) {
+    const double t = static_cast<double>(i) / steps;
+    if (dashed && std::fmod(t * length, 10.0) >= 6.0) continue;
+    const int x = static_cast<int>(std::lround(x0 + t * (x1 - x0)));
+    const int y = static_cast<int>(std::lround(y0 + t * (y1 - y0)));
+    set(x, y, color);
+    if (thick) {
+      set(x + 1, y, color);
+      set(x, y + 1, color);
+    }
+  }
+}
+
+void Canvas::fill(int left, int top, int width, int height, Rgb color) {
+  for (int y = top; y < top + height; ++y) {
+    for (int x = left; x < left + width; ++x) set(x, y, color);
+  }
+}
+
+void Canvas::frame(int left, int top, int width, int height, Rgb color) {
+  line(left, top, left + width - 1, top, color);
+  line(left, top + height - 1, left + width - 1, top + height - 1, color);
+  line(left, top, left, top + height - 1, color);
+  line(left + width - 1, top, left + width - 1, top + height - 1, color);
+}
+
 std::string Canvas::write_png(const std::string& path) const {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
   if (!file) return "cannot create " + path + ": " + std::strerror(errno);
@@ -79,4 +118,4 @@ std::string Canvas::write_png(const std::string& path) const {
   return "";
 }
 
-}  // namespace glint::predict
+}  // namespace glint::draw

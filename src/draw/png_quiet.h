@@ -5,9 +5,9 @@
 
 #include <png.h>
 
-namespace glint::predict {
+namespace glint::draw {
 
 [[noreturn]] inline void quiet_png_error(png_structp png, png_const_charp /*message*/) { png_longjmp(png, 1); }
 inline void quiet_png_warning(png_structp /*png*/, png_const_charp /*message*/) {}
 
-}  // namespace glint::predict
+}  // namespace glint::draw

@@ -1,0 +1,24 @@
+// The JSON log of train_glint_unet (--log FILE; keys in src/train/train_log.h)
+// as a chart: losses, localisation errors, precision/recall/F1 per epoch.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "draw/png_canvas.h"
+#include <nlohmann/json_fwd.hpp>
+
+namespace glint::draw {
+
+// Epoch number -> its JSON object. When an epoch appears more than once (a
+// resumed run appends), the last line wins. Throws std::runtime_error with
+// one line ("log.jsonl:3: not a line of train_glint_unet --log ...") for a
+// file that cannot be read, a line that is not such JSON, or no epoch at all.
+std::map<long, nlohmann::json> read_train_log(const std::string& path);
+
+// Three panels: train/validation loss (log scale when they span more than a
+// factor 20), loc_error_px and loc_error_all_px in pixels, precision, recall
+// and F1. Partial epochs are hollow points. `title` "" = "<file>: N of M epochs".
+Canvas plot_train_log(const std::map<long, nlohmann::json>& epochs, const std::string& title);
+
+}  // namespace glint::draw
