@@ -18,6 +18,9 @@
 #include "segment_reader.h"
 #include "segment_writer.h"
 #include "shared_dataset_impl.h"
+#include "util/dataset_name.h"
+#include "util/posix_error.h"
+#include "util/time.h"
 
 namespace glint {
 namespace {
@@ -43,10 +46,6 @@ struct Context {
     if (options.on_warning) options.on_warning(text);
   }
 };
-
-std::string canonical(const std::string& dataset) {
-  return (!dataset.empty() && dataset.front() == '/') ? dataset : "/" + dataset;
-}
 
 Result<TrustPolicy> make_trust(const CacheOptions& options) {
   TrustPolicy t;
@@ -104,12 +103,6 @@ AttachResult attach(const Context& ctx, const std::string& dataset, const std::s
     }
   }
   return r;
-}
-
-int64_t now_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 std::string trailer_for(const Context& ctx, const std::string& dataset) {
@@ -197,7 +190,7 @@ Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
       // publish lose to it, and this loop load again forever.
       if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
         return Status(r.status.code(), r.status.message() + "; it cannot be removed to rebuild it (" +
-                                           std::strerror(errno) + "): remove it by hand");
+                                           errno_text(errno) + "): remove it by hand");
       }
       ctx.warn(r.status.message() + "; rebuilding it");
     }
@@ -214,7 +207,7 @@ Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
 Result<std::vector<std::string>> resolve_datasets(Context& ctx, const std::vector<std::string>& requested) {
   std::vector<std::string> out;
   if (!requested.empty()) {
-    for (const auto& d : requested) out.push_back(canonical(d));
+    for (const auto& d : requested) out.push_back(absolute_dataset_name(d));
     return out;
   }
   auto src = source_of(ctx);

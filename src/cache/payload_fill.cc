@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "posix_error.h"
-#include "unique_fd.h"
+#include "util/posix_error.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

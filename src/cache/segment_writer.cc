@@ -6,29 +6,23 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 
-#include "posix_error.h"
+#include "util/posix_error.h"
+#include "util/byte_size.h"
 
 namespace glint {
 namespace {
-
-std::string megabytes(uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  return buf;
-}
 
 Status no_space(const std::string& dir, uint64_t needed, std::string_view what) {
   struct statvfs vfs;
   std::string free_text = "unknown", exact = std::to_string(needed) + " bytes needed";
   if (statvfs(dir.c_str(), &vfs) == 0) {
     uint64_t free_bytes = uint64_t{vfs.f_bavail} * vfs.f_frsize;
-    free_text = megabytes(free_bytes);
+    free_text = format_bytes(free_bytes);
     exact = std::to_string(needed) + " and " + std::to_string(free_bytes) + " bytes";
   }
   return Status(Code::kNoSpace, "not enough shared memory in " + dir + " for " + std::string(what) + ": needs " +
-                                    megabytes(needed) + ", " + free_text + " free (" + exact +
+                                    format_bytes(needed) + ", " + free_text + " free (" + exact +
                                     "); remove old segments (shm_manager --cleanup-all) or enlarge " + dir);
 }
 
@@ -56,7 +50,7 @@ Result<SegmentWriter> SegmentWriter::create(const std::string& dir, const RawSeg
   while ((rc = ::posix_fallocate(fd.get(), 0, static_cast<off_t>(total))) == EINTR) {
   }
   if (rc == ENOSPC || rc == ENOMEM) return no_space(dir, total, what);
-  if (rc != 0) return posix_error("reserve " + megabytes(total) + " in " + dir, rc);
+  if (rc != 0) return posix_error("reserve " + format_bytes(total) + " in " + dir, rc);
   GLINT_RETURN_IF_ERROR(write_all(fd.get(), &header, sizeof header, 0, what));
   GLINT_RETURN_IF_ERROR(write_all(fd.get(), trailer.data(), trailer.size(),
                                   static_cast<off_t>(kSegmentHeaderBytes + header.payload_bytes), what));

@@ -10,7 +10,7 @@
 #include "glint/segment_format.h"
 #include "glint/status.h"
 #include "mapping.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 

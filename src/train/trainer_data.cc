@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "glint/cache.h"
+#include "util/byte_size.h"
 
 namespace glint::train {
 namespace {
@@ -17,12 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string megabytes(uint64_t bytes) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1 << 20) << " MB";
-  return s.str();
 }
 
 // Codes a different flag value fixes: those are errors, not fallbacks.
@@ -47,7 +42,7 @@ std::string describe_shared(const std::vector<SharedDataset>& opened, double sec
                                            : "loaded here " + loaded + ", attached " + attached;
   std::ostringstream s;
   s << "shared memory, " << how << " in " << std::fixed
-    << std::setprecision(2) << seconds << " s (" << megabytes(bytes) << ": " << names << ")";
+    << std::setprecision(2) << seconds << " s (" << format_bytes(bytes) << ": " << names << ")";
   return s.str();
 }
 
@@ -115,9 +110,9 @@ TrainingData open_training_data(const TrainOptions& options, const SourceShape& 
   std::ostringstream s;
   if (kind == SourceKind::kPreload) {
     s << "private copy, loaded here in " << std::fixed << std::setprecision(2)
-      << seconds_since(start) << " s (" << megabytes(bytes) << ")";
+      << seconds_since(start) << " s (" << format_bytes(bytes) << ")";
   } else {
-    s << "streamed from the file (" << megabytes(bytes) << " read as batches are built)";
+    s << "streamed from the file (" << format_bytes(bytes) << " read as batches are built)";
   }
   data.description = s.str();
   return data;

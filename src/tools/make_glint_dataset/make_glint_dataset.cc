@@ -12,6 +12,7 @@
 #include "synth/generator.h"
 #include "synth/preview.h"
 #include "synth/progress.h"
+#include "util/byte_size.h"
 
 namespace {
 
@@ -162,11 +163,11 @@ int run_make_glint_dataset(const MakeDatasetOptions& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s: %llu samples of %ux%u, images %s, heatmaps %s, up to %u glints, "
-              "%.1f MB of data in %.1f s\n",
+              "%s of data in %.1f s\n",
               o.output.c_str(), static_cast<unsigned long long>(g.count), g.size, g.size,
               std::string(glint::dtype_name(g.image_dtype)).c_str(),
               std::string(glint::dtype_name(g.heatmap_dtype)).c_str(), g.max_glints,
-              static_cast<double>(glint::synth::payload_bytes(g)) / 1e6, seconds);
+              glint::format_bytes(glint::synth::payload_bytes(g)).c_str(), seconds);
   if (!o.preview.empty()) {
     const glint::Status shown = glint::synth::write_preview_png(o.preview, g);
     if (!shown.ok()) {
