@@ -51,8 +51,8 @@ std::optional<TrainingData> try_shared(const TrainOptions& options, const Source
                                        std::ostream& err) {
   const auto start = Clock::now();
   const SourceOptions so = make_source_options(options, SourceKind::kShared, err);
-  // Opened here rather than only inside make_source: the Status code decides
-  // between error and fallback, and loaded_here() says who read the file.
+  // Opened here, once, rather than inside make_source: the Status code
+  // decides between error and fallback, and loaded_here() says who read it.
   auto opened = open_shared(so.h5_path, {shape.images.dataset, shape.heatmaps.dataset}, so.cache);
   const char* instead = options.preload ? "using a private copy" : "streaming from the file";
   if (!opened.ok()) {
@@ -64,13 +64,13 @@ std::optional<TrainingData> try_shared(const TrainOptions& options, const Source
     return std::nullopt;
   }
   TrainingData data;
+  data.description = describe_shared(*opened, seconds_since(start));
   try {
-    data.source = make_source(so);  // attaches to the segments just opened
+    data.source = make_shared_source(shape, std::move(opened).value(), so.h5_path);
   } catch (const std::runtime_error& e) {
     err << "warning: shared memory unavailable (" << e.what() << "); " << instead << "\n";
     return std::nullopt;
   }
-  data.description = describe_shared(*opened, seconds_since(start));
   return data;
 }
 
@@ -91,8 +91,7 @@ SourceOptions make_source_options(const TrainOptions& options, SourceKind kind, 
 
 SourceShape check_training_file(const TrainOptions& options) {
   std::ostringstream ignored;
-  // A streaming source reads metadata only: the cheap way to run make_source's checks.
-  return make_source(make_source_options(options, SourceKind::kStream, ignored))->shape();
+  return check_source(make_source_options(options, SourceKind::kStream, ignored));
 }
 
 TrainingData open_training_data(const TrainOptions& options, const SourceShape& shape,
