@@ -27,11 +27,11 @@ namespace {
 
 using Outcome = AttachResult::Outcome;
 
-// Copy threads for the kernel-side copy: both cores of a small machine.
-constexpr int kCopyThreads = 2;
-
-// Decoding compressed chunks is CPU-bound: one thread per core, up to 8.
-int decode_threads() { return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u)); }
+// CacheOptions::decode_threads, with 0 meaning one per core, up to 8.
+int decode_threads(const CacheOptions& o) {
+  if (o.decode_threads > 0) return o.decode_threads;
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
 
 struct Context {
   const CacheOptions& options;
@@ -138,16 +138,19 @@ Result<DatasetInfo> loadable_info(Context& ctx, const std::string& dataset) {
 // contiguous data, parallel decoding of chunks, or HDF5 for everything else
 // (type conversion, other filters, unwritten chunks).
 Status fill(Context& ctx, SegmentWriter& writer, const DatasetInfo& info, const FillProgress& progress) {
-  if (info.file_offset >= 0) return fill_by_copy(writer, ctx.fp.path, info.file_offset, kCopyThreads, progress);
+  const CacheOptions& o = ctx.options;
+  if (info.file_offset >= 0) {
+    return fill_by_copy(writer, ctx.fp.path, info.file_offset, {o.copy_threads, o.fill_step_bytes}, progress);
+  }
   if (info.chunked) {
     auto layout = read_chunk_layout(ctx.fp.path, info);
-    if (layout.ok()) return fill_by_chunks(writer, ctx.fp.path, *layout, decode_threads(), progress);
+    if (layout.ok()) return fill_by_chunks(writer, ctx.fp.path, *layout, decode_threads(o), progress);
   }
-  return fill_by_hdf5(writer, **source_of(ctx), info, progress);
+  return fill_by_hdf5(writer, **source_of(ctx), info, {1, o.fill_step_bytes}, progress);
 }
 
 // Loads `dataset` into a new segment and publishes it as `path`.
-Status load(Context& ctx, const std::string& dataset, const std::string& path, bool* lost_race) {
+Result<SegmentWriter::Published> load(Context& ctx, const std::string& dataset, const std::string& path) {
   auto info = loadable_info(ctx, dataset);
   if (!info.ok()) return info.status();
   std::string trailer = trailer_for(ctx, dataset);
@@ -169,7 +172,7 @@ Status load(Context& ctx, const std::string& dataset, const std::string& path, b
       now->ctime_ns != ctx.fp.identity.ctime_ns || now->ino != ctx.fp.identity.ino) {
     return Status(Code::kIOError, ctx.fp.path + " changed while it was being loaded; try again");
   }
-  return writer->publish(path, ctx.segment_mode(), ctx.trust.group, lost_race);
+  return writer->publish(path, ctx.segment_mode(), ctx.trust.group);
 }
 
 Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
@@ -194,11 +197,12 @@ Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
       }
       ctx.warn(r.status.message() + "; rebuilding it");
     }
-    bool lost_race = false;
-    GLINT_RETURN_IF_ERROR(load(ctx, dataset, path, &lost_race));
+    auto published = load(ctx, dataset, path);
+    if (!published.ok()) return published.status();
     lock->release();
     r = attach(ctx, dataset, path);
-    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, !lost_race);
+    const bool loaded_here = *published == SegmentWriter::Published::kHere;
+    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, loaded_here);
     if (r.outcome == Outcome::kError) return r.status;
     // Removed or replaced between publishing and attaching (a cleanup): retry.
   }

@@ -67,9 +67,8 @@ Result<uint8_t*> SegmentWriter::map_payload() {
   return payload_map_.mutable_data() + kSegmentHeaderBytes;
 }
 
-Status SegmentWriter::publish(const std::string& final_path, unsigned mode, std::optional<gid_t> group,
-                              bool* lost_race) {
-  *lost_race = false;
+Result<SegmentWriter::Published> SegmentWriter::publish(const std::string& final_path, unsigned mode,
+                                                        std::optional<gid_t> group) {
   payload_map_.reset();
   if (group && ::fchown(fd_.get(), static_cast<uid_t>(-1), *group) != 0) {
     return posix_error("give " + final_path + " to the sharing group (are you a member?)", errno);
@@ -77,13 +76,10 @@ Status SegmentWriter::publish(const std::string& final_path, unsigned mode, std:
   if (::fchmod(fd_.get(), mode) != 0) return posix_error("chmod " + final_path, errno);
   std::string self = "/proc/self/fd/" + std::to_string(fd_.get());
   if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, final_path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-    if (errno == EEXIST) {
-      *lost_race = true;
-      return Status::Ok();
-    }
+    if (errno == EEXIST) return Published::kLostRace;
     return posix_error("publish segment " + final_path, errno);
   }
-  return Status::Ok();
+  return Published::kHere;
 }
 
 }  // namespace glint
