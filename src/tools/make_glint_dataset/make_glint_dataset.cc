@@ -13,6 +13,7 @@
 #include "synth/preview.h"
 #include "synth/progress.h"
 #include "util/byte_size.h"
+#include "util/cli.h"
 
 namespace {
 
@@ -185,12 +186,6 @@ int main(int argc, char** argv) {
   CLI::App app{"", kProgram};
   MakeDatasetOptions options;
   setup_make_glint_dataset(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help
-    std::fprintf(stderr, "%s: %s (see --help)\n", kProgram, e.what());
-    return 2;
-  }
+  if (const auto code = glint::parse_command_line(app, argc, argv)) return *code;
   return run_make_glint_dataset(options);
 }
