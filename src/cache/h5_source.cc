@@ -62,7 +62,7 @@ class H5SourceImpl final : public H5Source {
 };
 
 herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) {
-  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back("/" + std::string(name));
+  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(absolute_dataset_name(name));
   return 0;
 }
 

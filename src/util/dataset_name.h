@@ -8,8 +8,12 @@ namespace glint {
 
 // The absolute form, with exactly the leading '/' HDF5 reports: "/images".
 inline std::string absolute_dataset_name(std::string_view name) {
-  if (!name.empty() && name.front() == '/') return std::string(name);
-  return "/" + std::string(name);
+  std::string out;
+  if (name.empty() || name.front() != '/') out = "/";
+  // Appended, not "/" + std::string(name): GCC 12 reports a false -Wrestrict
+  // inside libstdc++ for operator+(const char*, std::string&&) at -O3.
+  out += name;
+  return out;
 }
 
 }  // namespace glint

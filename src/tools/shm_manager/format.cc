@@ -16,7 +16,10 @@ std::string format_age(int64_t s) {
 
 std::string format_shape(const std::vector<uint64_t>& shape) {
   std::string out;
-  for (uint64_t dim : shape) out += (out.empty() ? "" : "x") + std::to_string(dim);
+  for (uint64_t dim : shape) {
+    if (!out.empty()) out += 'x';
+    out += std::to_string(dim);
+  }
   return out;
 }
 
