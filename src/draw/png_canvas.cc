@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "draw/png_quiet.h"
+#include "util/posix_error.h"
 
 namespace glint::draw {
 
@@ -94,7 +95,7 @@ void Canvas::frame(int left, int top, int width, int height, Rgb color) {
 
 std::string Canvas::write_png(const std::string& path) const {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!file) return "cannot create " + path + ": " + std::strerror(errno);
+  if (!file) return "cannot create " + path + ": " + errno_text(errno);
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, quiet_png_error, quiet_png_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {

@@ -47,7 +47,7 @@ TEST_F(GlintPredictErrorsTest, FailureHalfWayLeavesNoCsvAndKeepsAnOlderOne) {
   std::ifstream in(dir.file("old.csv"));
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "kept\n");
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
-    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+    EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
   }
 }
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "draw/png_quiet.h"
+#include "util/posix_error.h"
 
 namespace glint::predict {
 namespace {
@@ -20,7 +21,7 @@ using File = std::unique_ptr<FILE, int (*)(FILE*)>;
 
 File open_file(const std::string& path, const char* mode) {
   File f(std::fopen(path.c_str(), mode), std::fclose);
-  if (!f) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  if (!f) fail(path, std::string("cannot open: ") + errno_text(errno));
   return f;
 }
 
@@ -127,7 +128,7 @@ GrayImage read_gray_image(const std::string& path) {
 std::string write_gray16_png(const std::string& path, int64_t height, int64_t width,
                              const std::vector<uint16_t>& pixels) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!file) return "cannot create " + path + ": " + std::strerror(errno);
+  if (!file) return "cannot create " + path + ": " + errno_text(errno);
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, draw::quiet_png_error, draw::quiet_png_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {

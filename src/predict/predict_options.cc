@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
+#include "util/cli.h"
 
 namespace glint::predict {
 namespace {
@@ -57,18 +57,9 @@ int parse_predict_options(int argc, const char* const* argv, PredictOptions& opt
                "image files, and scores them against the file's ground truth.",
                "glint_predict");
   setup_predict_options(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    // CLI11's own report spans two lines; users get one.
-    std::cerr << "glint_predict: " << e.what() << " (see --help)\n";
-    return 2;
-  }
+  if (const auto code = parse_command_line(app, argc, argv)) return *code;
   if (options.h5.empty() && options.files.empty()) {
-    std::cerr << "glint_predict: no input: give --h5 FILE or image files (see --help)\n";
-    return 2;
+    return usage_error(app, "no input: give --h5 FILE or image files");
   }
   return -1;
 }

@@ -53,9 +53,10 @@ struct PredictOptions {
 // Declares every flag of PredictOptions on `app`, bound to `options`.
 void setup_predict_options(CLI::App& app, PredictOptions& options);
 
-// Parses argv into `options`. Returns -1 when prediction should go on, else
-// the exit code: 0 after --help, 2 after a bad command line, reported as ONE
-// line on stderr ("glint_predict: --batch: ...").
+// Parses argv into `options` (util/cli.h: the programs' one way to parse and
+// fail). Returns -1 when prediction should go on, else the exit code: 0 after
+// --help, 2 after a bad command line, reported as ONE line on stderr
+// ("glint_predict: --batch: ... (see --help)").
 int parse_predict_options(int argc, const char* const* argv, PredictOptions& options);
 
 }  // namespace glint::predict

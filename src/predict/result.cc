@@ -1,9 +1,6 @@
 #include "predict/result.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <cstdio>
 #include <stdexcept>
 
 namespace glint::predict {
@@ -38,17 +35,18 @@ void print_result(std::ostream& out, const ImageResult& r, double match_radius) 
       << fixed(hits == 0 ? 0.0 : r.match.sum_distance / static_cast<double>(hits), 2) << " px\n";
 }
 
-CsvWriter::CsvWriter(const std::string& path, bool with_truth)
-    : path_(path),
-      temporary_(path + ".tmp-" + std::to_string(::getpid())),
-      with_truth_(with_truth),
-      file_(std::fopen(temporary_.c_str(), "w"), std::fclose) {
-  if (!file_) {
-    throw std::runtime_error("--out " + path + ": cannot create (" + std::strerror(errno) +
-                             "); check the directory exists and is writable");
+CsvWriter::CsvWriter(const std::string& path, bool with_truth) : path_(path), with_truth_(with_truth) {
+  auto created = AtomicFile::create(path);
+  if (!created.ok()) {
+    throw std::runtime_error("--out " + path + ": " + created.status().message() +
+                             "; check the directory exists and is writable");
   }
-  std::fputs(with_truth ? "sample,x,y,score,true_x,true_y,distance_px,match\n" : "sample,x,y,score\n",
-             file_.get());
+  file_.emplace(std::move(*created));
+  append(with_truth ? "sample,x,y,score,true_x,true_y,distance_px,match\n" : "sample,x,y,score\n");
+}
+
+void CsvWriter::append(const std::string& text) {
+  if (const Status st = file_->write(text); !st.ok()) throw std::runtime_error("--out " + path_ + ": " + st.message());
 }
 
 void CsvWriter::write(const ImageResult& r) {
@@ -59,43 +57,36 @@ void CsvWriter::write(const ImageResult& r) {
     pair_of[pair.predicted] = &pair;
     found[pair.ground_truth] = true;
   }
+  std::string rows;
+  char line[256];
   for (size_t i = 0; i < r.predicted.size(); ++i) {
     const train::Peak& p = r.predicted[i];
-    std::fprintf(file_.get(), "%s,%.3f,%.3f,%.4f", sample.c_str(), p.x, p.y, p.score);
+    std::snprintf(line, sizeof line, ",%.3f,%.3f,%.4f", p.x, p.y, p.score);
+    rows += sample + line;
     if (with_truth_) {
       if (const auto* pair = pair_of[i]) {
         const train::Peak& t = (*r.truth)[pair->ground_truth];
-        std::fprintf(file_.get(), ",%.3f,%.3f,%.3f,hit", t.x, t.y, pair->distance);
+        std::snprintf(line, sizeof line, ",%.3f,%.3f,%.3f,hit", t.x, t.y, pair->distance);
+        rows += line;
       } else {
-        std::fputs(",,,,false_positive", file_.get());
+        rows += ",,,,false_positive";
       }
     }
-    std::fputc('\n', file_.get());
+    rows += '\n';
   }
-  if (!with_truth_ || !r.truth) return;
-  for (size_t j = 0; j < found.size(); ++j) {
-    if (found[j]) continue;
-    const train::Peak& t = (*r.truth)[j];
-    std::fprintf(file_.get(), "%s,,,,%.3f,%.3f,,missed\n", sample.c_str(), t.x, t.y);
+  if (with_truth_ && r.truth) {
+    for (size_t j = 0; j < found.size(); ++j) {
+      if (found[j]) continue;
+      const train::Peak& t = (*r.truth)[j];
+      std::snprintf(line, sizeof line, ",,,,%.3f,%.3f,,missed\n", t.x, t.y);
+      rows += sample + line;
+    }
   }
-}
-
-CsvWriter::~CsvWriter() {
-  if (file_) {
-    file_.reset();
-    std::remove(temporary_.c_str());
-  }
+  append(rows);
 }
 
 void CsvWriter::close() {
-  if (!file_) return;
-  const bool failed = std::ferror(file_.get()) != 0;
-  const bool closed = std::fclose(file_.release()) == 0;
-  if (!closed || failed || std::rename(temporary_.c_str(), path_.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(temporary_.c_str());
-    throw std::runtime_error("--out " + path_ + ": write failed (" + why + ")");
-  }
+  if (const Status st = file_->commit(); !st.ok()) throw std::runtime_error("--out " + path_ + ": " + st.message());
 }
 
 }  // namespace glint::predict

@@ -2,14 +2,13 @@
 // for people and rows of a CSV file.
 #pragma once
 
-#include <cstdio>
-#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "train/peaks.h"
+#include "util/atomic_file.h"
 
 namespace glint::predict {
 
@@ -30,25 +29,25 @@ void print_result(std::ostream& out, const ImageResult& r, double match_radius);
 // paired with none) or "missed" (a true glint no prediction matched; x, y,
 // score are empty). x is the column and y the row, in pixels. One row per
 // glint; an image with neither predicted nor true glints has no row.
-// Rows go to "<path>.tmp-<pid>", renamed to `path` by close(): a run that
-// fails half-way leaves no CSV (and an older one untouched).
+// The rows go to a temporary file (util/atomic_file.h) that close() renames
+// to the path: a run that fails half-way leaves no CSV, and an older one of
+// that name untouched.
 class CsvWriter {
  public:
   // Creates the temporary file and writes the header. Throws
   // std::runtime_error (one line) when it cannot be created.
   CsvWriter(const std::string& path, bool with_truth);
-  ~CsvWriter();  // removes the temporary file unless close() succeeded
-  CsvWriter(const CsvWriter&) = delete;
-  CsvWriter& operator=(const CsvWriter&) = delete;
+  // Appends the rows of one image; throws std::runtime_error on a failed write.
   void write(const ImageResult& r);
-  // Flushes, closes and renames; throws when a write failed (disk full).
+  // Renames the file to its path; throws std::runtime_error when that fails.
   void close();
 
  private:
+  void append(const std::string& text);
+
   std::string path_;
-  std::string temporary_;
   bool with_truth_;
-  std::unique_ptr<FILE, int (*)(FILE*)> file_;
+  std::optional<AtomicFile> file_;
 };
 
 }  // namespace glint::predict

@@ -1,11 +1,10 @@
 // glint_plot_log: train_glint_unet's JSON log as a PNG chart; see docs/TRAINING.md.
-#include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
 #include "draw/train_log_plot.h"
+#include "util/cli.h"
 
 int main(int argc, char** argv) {
   std::string log, out, title;
@@ -15,14 +14,7 @@ int main(int argc, char** argv) {
   app.add_option("log", log, "JSON lines written by train_glint_unet --log")->required();
   app.add_option("-o,--out", out, "PNG to write (default: the log's name with .png)");
   app.add_option("--title", title, "title of the chart (default: the log's name and epochs)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "glint_plot_log: " << e.what() << " (see --help)\n";
-    return 2;
-  }
+  if (const auto code = glint::parse_command_line(app, argc, argv)) return *code;
   if (out.empty()) out = std::filesystem::path(log).replace_extension(".png").string();
   try {
     const auto epochs = glint::draw::read_train_log(log);
