@@ -50,7 +50,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DGLINT_BUILD_TESTS=OFF -DGLINT_BUILD_BENCHMARKS=OFF > "$work/cmake.log" 2>&1 ||
     { tail -n 20 "$work/cmake.log"; echo "demo: cmake failed (log: $work/cmake.log)" >&2; exit 1; }
 fi
-ninja -C "$build" train_glint_unet glint_predict shm_manager make_glint_dataset
+ninja -C "$build" train_glint_unet glint_predict glint_plot_log shm_manager make_glint_dataset
 bin=$build/bin
 
 h5=${1:-$work/demo.h5}
@@ -110,7 +110,7 @@ PY
 done
 
 step "training curves of the focal model -> $work/log_focal.png"
-/usr/bin/python3 "$root/scripts/plot_train_log.py" "$work/log_focal.jsonl" -o "$work/log_focal.png"
+"$bin/glint_plot_log" "$work/log_focal.jsonl" -o "$work/log_focal.png"
 
 step "memory they shared"
 for loss in focal hybrid; do

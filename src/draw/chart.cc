@@ -14,6 +14,7 @@ constexpr Rgb kWhite{255, 255, 255}, kBlack{0, 0, 0}, kGrid{225, 225, 225}, kTex
 constexpr int kLeft = 70, kRight = 20, kTop = 30, kGap = 34, kBottom = 44;
 
 std::string tick_text(double v) {
+  if (std::abs(v) < 1e-12) return "0";  // not "-0" from an accumulated step
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", v);
   return text;

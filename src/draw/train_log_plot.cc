@@ -56,7 +56,8 @@ std::map<long, nlohmann::json> read_train_log(const std::string& path) {
       throw std::runtime_error(path + ":" + std::to_string(n) +
                                ": not a line of train_glint_unet --log (JSON with an \"epoch\" key)");
     }
-    epochs[j["epoch"].get<long>()] = std::move(j);
+    const long epoch = j["epoch"].get<long>();  // before the move below
+    epochs[epoch] = std::move(j);
   }
   if (epochs.empty()) throw std::runtime_error(path + ": no epochs logged yet");
   return epochs;

@@ -1,6 +1,7 @@
 // glint_plot_log: train_glint_unet's JSON log as a PNG chart; see docs/TRAINING.md.
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "draw/train_log_plot.h"
