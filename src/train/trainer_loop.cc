@@ -6,10 +6,13 @@
 
 #include "train/batch_loader.h"
 #include "train/checkpoint.h"
+#include "train/core_share.h"
 #include "train/distributed.h"
 #include "train/losses.h"
 #include "train/peaks.h"
+#include "train/precision.h"
 #include "train/progress.h"
+#include "train/threads.h"
 #include "train/trainer_signal.h"
 
 namespace glint::train {
@@ -59,6 +62,8 @@ class Trainer {
   void save();
   bool should_stop();
   bool lead() const { return dp_->rank() == 0; }
+  torch::Tensor forward(const torch::Tensor& images);
+  void share_cores();
   bool max_steps_reached() const {
     return o_.max_steps > 0 && state_.global_step >= o_.max_steps;
   }
@@ -67,6 +72,8 @@ class Trainer {
   std::ostream& out_;
   std::unique_ptr<DataParallel> dp_;  // world_size 1: a group of one, every call a no-op
   torch::Device device_;
+  RunMode mode_;
+  std::optional<CoreShare> cores_;  // set when --threads is 0
   UNet model_;
   torch::optim::Adam optimizer_;
   LossFn loss_;
@@ -90,12 +97,15 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
       out_(out),
       dp_(std::make_unique<DataParallel>(dist_options(o))),
       device_(device_of(o)),
+      mode_(run_mode(o.precision, device_)),
       model_(seeded_unet(o, source->shape())),
       optimizer_(model_->parameters(), torch::optim::AdamOptions(o.lr)),
       loss_(make_loss(o.loss)),
       bar_(err, show_progress && o.rank == 0),
       log_(o.rank == 0 ? o.log : std::string(), o.resume) {
   model_->to(device_);
+  apply_layout(*model_, mode_);
+  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores());
   const Split split = split_indices(source->size(), o.val_split, o.seed);
   // Each rank trains on its shard; rank 0 alone validates, logs and saves.
   std::vector<int64_t> shard = shard_rows(split.train, o.rank, o.world_size);
@@ -115,6 +125,26 @@ bool Trainer::should_stop() {
   const bool local = stop_requested();
   if (dp_->world_size() == 1) return local;
   return dp_->sum({local ? 1.0 : 0.0})[0] > 0;
+}
+
+// Float32 logits of a batch, the model run in the mode's precision and layout.
+torch::Tensor Trainer::forward(const torch::Tensor& images) {
+  const torch::Tensor x = to_input(images, mode_);
+  torch::Tensor logits;
+  {
+    AutocastScope autocast(mode_);
+    logits = model_->forward(x);
+  }
+  return float_logits(logits);
+}
+
+// Follows the number of trainers on the machine when the user left --threads
+// at 0: a sweep started one trainer at a time settles on cores / trainers.
+void Trainer::share_cores() {
+  if (!cores_ || !cores_->check()) return;
+  configure_threads(cores_->threads());
+  out_ << "threads: " << cores_->threads() << " (" << cores_->trainers()
+       << " trainers share the cores now)\n" << std::flush;
 }
 
 void Trainer::resume() {
@@ -151,10 +181,11 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   while (!max_steps_reached() && !(stop = should_stop())) {
     std::optional<Batch> batch = train_loader_->next();
     if (!batch) break;
-    const torch::Tensor images = batch->images.to(device_, /*non_blocking=*/true);
+    share_cores();
+    const torch::Tensor& images = batch->images;
     const torch::Tensor target = batch->heatmaps.to(device_, /*non_blocking=*/true);
     optimizer_.zero_grad();
-    torch::Tensor loss = loss_(model_->forward(images), target);
+    torch::Tensor loss = loss_(forward(images), target);
     loss.backward();
     dp_->average_gradients(*model_);
     optimizer_.step();
@@ -195,7 +226,7 @@ void Trainer::validate(EpochResult& r) {
     std::optional<Batch> batch = val_loader_->next();
     if (!batch) break;
     const torch::Tensor target = batch->heatmaps.to(device_, /*non_blocking=*/true);
-    const torch::Tensor logits = model_->forward(batch->images.to(device_, /*non_blocking=*/true));
+    const torch::Tensor logits = forward(batch->images);
     const int64_t n = target.size(0);
     loss_sum += loss_(logits, target).item<double>() * static_cast<double>(n);
     samples += n;
