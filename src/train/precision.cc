@@ -3,6 +3,7 @@
 #include <ATen/autocast_mode.h>
 #include <cpuid.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace glint::train {
@@ -56,6 +57,10 @@ RunMode run_mode(const std::string& flag, const torch::Device& device) {
   mode.device = device;
   mode.precision = resolve_precision(flag, device);
   mode.channels_last = device.is_cpu();
+  // For side-by-side measurements (scripts/bench_training.sh).
+  if (const char* layout = std::getenv(kLayoutSwitch); layout != nullptr && std::string(layout) == "0") {
+    mode.channels_last = false;
+  }
   return mode;
 }
 

@@ -40,8 +40,11 @@ struct RunMode {
   bool channels_last = true;  // NHWC weights and inputs (CPU only)
 };
 
-// The mode for --precision `flag` on `device`: channels-last on the CPU.
+// The mode for --precision `flag` on `device`: channels-last on the CPU,
+// unless the environment variable GLINT_CHANNELS_LAST is "0" (a switch for
+// measurements).
 RunMode run_mode(const std::string& flag, const torch::Device& device);
+inline constexpr const char* kLayoutSwitch = "GLINT_CHANNELS_LAST";
 
 // "bf16 autocast, channels-last" / "fp32, channels-last" / "fp32", for logs.
 std::string describe(const RunMode& mode);

@@ -87,6 +87,21 @@ TEST(TrainRuntimeCliTest, PrecisionAndThreadChoicesAreReported) {
   EXPECT_NE(automatic.out.find("trainer(s) running)"), std::string::npos) << automatic.out;
 }
 
+TEST(TrainRuntimeCliTest, MallocLineSaysWhichAllocatorRuns) {
+  TempDir dir;
+  testdata::write_glint_set(dir.file("g.h5"), {.count = 16, .size = 32});
+  const ProcessResult off = run_process(one_step(dir, {"--threads", "1"}), {"GLINT_MALLOC_TUNING=off"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_NE(off.out.find("malloc: glibc defaults (tuning turned off by GLINT_MALLOC_TUNING)"), std::string::npos) << off.out;
+  const std::string jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+  if (!std::filesystem::exists(jemalloc)) GTEST_SKIP() << "libjemalloc2 is not installed";
+  const ProcessResult preloaded = run_process(one_step(dir, {"--threads", "1"}), {"LD_PRELOAD=" + jemalloc});
+  ASSERT_EQ(preloaded.exit_code, 0) << preloaded.err;
+  EXPECT_NE(preloaded.out.find("malloc: libjemalloc.so.2 (preloaded), glibc tuning not applied"),
+            std::string::npos)
+      << preloaded.out;
+}
+
 TEST(TrainRuntimeCliTest, UnknownPrecisionIsOneLine) {
   TempDir dir;
   testdata::write_glint_set(dir.file("g.h5"), {.count = 16, .size = 32});

@@ -1,5 +1,6 @@
 #include "train/trainer_loop.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <stdexcept>
@@ -177,11 +178,13 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   const auto start = Clock::now();
   double loss_sum = 0;
   int64_t samples = 0;
+  std::vector<double> step_seconds;
   bool stop = false;
   while (!max_steps_reached() && !(stop = should_stop())) {
     std::optional<Batch> batch = train_loader_->next();
     if (!batch) break;
     share_cores();
+    const auto step_start = Clock::now();
     const torch::Tensor& images = batch->images;
     const torch::Tensor target = batch->heatmaps.to(device_, /*non_blocking=*/true);
     optimizer_.zero_grad();
@@ -193,6 +196,7 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
     ++r.steps;
     const int64_t n = images.size(0);
     loss_sum += loss.item<double>() * static_cast<double>(n);
+    step_seconds.push_back(seconds_since(step_start));
     samples += n;
     bar_.update(r.steps, samples, loss_sum / static_cast<double>(samples));
   }
@@ -209,6 +213,11 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   const double seconds = seconds_since(start);
   r.samples_per_s = seconds > 0 ? static_cast<double>(samples) / seconds : 0;
   r.data_wait_s = train_loader_->stats().wait_seconds;
+  if (!step_seconds.empty()) {
+    auto middle = step_seconds.begin() + static_cast<std::ptrdiff_t>(step_seconds.size() / 2);
+    std::nth_element(step_seconds.begin(), middle, step_seconds.end());
+    r.step_s = *middle;
+  }
   return r;
 }
 
@@ -294,42 +303,6 @@ TrainOutcome Trainer::run() {
 }
 
 }  // namespace
-
-UNetOptions unet_options_for(const TrainOptions& o, const SourceShape& shape) {
-  UNetOptions u;
-  u.in_channels = shape.images.channels;
-  u.out_channels = shape.heatmaps.channels;
-  u.base_channels = o.base_channels;
-  u.depth = o.depth;
-  return u;
-}
-
-void check_resumable(const TrainOptions& o, const SourceShape& shape) {
-  const CheckpointMeta meta = read_checkpoint_meta(o.model_path);
-  const UNetOptions want = unet_options_for(o, shape);
-  const auto mismatch = [&o](const std::string& what) {
-    throw std::runtime_error("--resume: " + o.model_path + " was trained with " + what +
-                             "; pass the same value to continue it, or train a new model "
-                             "without --resume");
-  };
-  if (meta.unet.base_channels != want.base_channels) {
-    mismatch("--base_channels " + std::to_string(meta.unet.base_channels));
-  }
-  if (meta.unet.depth != want.depth) mismatch("--depth " + std::to_string(meta.unet.depth));
-  if (meta.unet.in_channels != want.in_channels || meta.unet.out_channels != want.out_channels) {
-    mismatch(std::to_string(meta.unet.in_channels) + " image and " +
-             std::to_string(meta.unet.out_channels) + " heatmap channels (this file has other counts)");
-  }
-  if (meta.loss != o.loss) mismatch("--loss " + meta.loss);
-  const auto seed = meta.extra.find("seed");
-  if (seed != meta.extra.end() && static_cast<uint64_t>(seed->second) != o.seed) {
-    mismatch("--seed " + std::to_string(static_cast<uint64_t>(seed->second)));
-  }
-  const auto split = meta.extra.find("val_split");
-  if (split != meta.extra.end() && split->second != o.val_split) {
-    mismatch("--val_split " + std::to_string(split->second));
-  }
-}
 
 TrainOutcome train_model(const TrainOptions& options, std::shared_ptr<const SampleSource> source,
                          std::ostream& out, std::ostream& err, bool show_progress) {

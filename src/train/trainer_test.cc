@@ -190,7 +190,7 @@ TEST(TrainerTest, MaxStepsStopsMidEpochAndLogsOneJsonLinePerEpoch) {
   EXPECT_EQ(lines[1]["partial"], true);
   EXPECT_EQ(lines[1]["global_step"], 9);
   for (const char* key : {"train_loss", "val_loss", "loc_error_px", "precision", "recall",
-                          "samples_per_s", "data_wait_s", "data_wait_pct", "epoch_s"}) {
+                          "samples_per_s", "step_s", "data_wait_s", "data_wait_pct", "epoch_s"}) {
     EXPECT_TRUE(lines[0].contains(key)) << key;
   }
   EXPECT_TRUE(lines[0]["val_loss"].is_number());
