@@ -58,15 +58,21 @@ BlasInfo loaded_blas() {
   }
   using ConfigFn = char* (*)();
   using ParallelFn = int (*)();
-  // OpenBLAS may be loaded for LAPACK alone while sgemm_ comes from another
-  // library: only the library that defines sgemm_ counts.
-  auto config = symbol<ConfigFn>("openblas_get_config");
-  if (config != nullptr && library_of(reinterpret_cast<void*>(config)) != info.library) {
-    config = nullptr;
+  // Debian's libblas.so.3 of each BLAS is a thin library over the real one
+  // (openblas-openmp/libblas.so.3 needs libopenblas.so.0 of the same
+  // directory): look for OpenBLAS among the dependencies of the library that
+  // defines sgemm_, not in the whole process, where another OpenBLAS may be
+  // loaded for LAPACK alone.
+  ConfigFn config = nullptr;
+  ParallelFn parallel = nullptr;
+  if (void* handle = ::dlopen(info.library.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
+    config = reinterpret_cast<ConfigFn>(::dlsym(handle, "openblas_get_config"));
+    parallel = reinterpret_cast<ParallelFn>(::dlsym(handle, "openblas_get_parallel"));
+    ::dlclose(handle);  // drops the reference RTLD_NOLOAD took; the library stays loaded
   }
   if (config != nullptr) {
     info.name = std::string("OpenBLAS ") + config();
-    if (auto parallel = symbol<ParallelFn>("openblas_get_parallel")) {
+    if (parallel != nullptr) {
       const int mode = parallel();
       info.name += mode == 2 ? " (OpenMP)" : mode == 1 ? " (pthread)" : " (sequential)";
     }

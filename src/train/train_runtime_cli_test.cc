@@ -22,8 +22,12 @@ using glint::testing::run_process;
 using glint::testing::TempDir;
 
 // Debian's alternatives of libblas.so.3, each in its own directory.
-constexpr const char* kReferenceBlasDir = "/usr/lib/x86_64-linux-gnu/blas";
-constexpr const char* kOpenBlasDir = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
+const std::string kReferenceBlas = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3";
+const std::string kUseReferenceBlas = "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas";
+const std::string kOpenBlas = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3";
+const std::string kUseOpenBlas = "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp";
+const std::string kJemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+const std::string kPreloadJemalloc = "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
 
 std::vector<std::string> one_step(const TempDir& dir, std::vector<std::string> extra = {}) {
   std::vector<std::string> args = {built_program("bin/train_glint_unet"), "--h5", dir.file("g.h5"),
@@ -42,13 +46,13 @@ int64_t lines_with(const std::string& text, const std::string& part) {
 }
 
 TEST(TrainRuntimeCliTest, ReferenceBlasGetsOneWarningNamingThePackage) {
-  if (!std::filesystem::exists(std::string(kReferenceBlasDir) + "/libblas.so.3")) {
+  if (!std::filesystem::exists(kReferenceBlas)) {
     GTEST_SKIP() << "Debian's reference BLAS (libblas3) is not installed";
   }
   TempDir dir;
   testdata::write_glint_set(dir.file("g.h5"), {.count = 16, .size = 32});
   const ProcessResult r =
-      run_process(one_step(dir, {"--threads", "1"}), {std::string("LD_LIBRARY_PATH=") + kReferenceBlasDir});
+      run_process(one_step(dir, {"--threads", "1"}), {kUseReferenceBlas});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("compute: BLAS reference BLAS (netlib)"), std::string::npos) << r.out;
   EXPECT_EQ(lines_with(r.err, "warning: libblas.so.3 is the reference BLAS"), 1) << r.err;
@@ -56,13 +60,13 @@ TEST(TrainRuntimeCliTest, ReferenceBlasGetsOneWarningNamingThePackage) {
 }
 
 TEST(TrainRuntimeCliTest, OpenBlasAndTheOneDnnIsaAreNamedWithoutWarning) {
-  if (!std::filesystem::exists(std::string(kOpenBlasDir) + "/libblas.so.3")) {
+  if (!std::filesystem::exists(kOpenBlas)) {
     GTEST_SKIP() << "libopenblas0-openmp is not installed";
   }
   TempDir dir;
   testdata::write_glint_set(dir.file("g.h5"), {.count = 16, .size = 32});
   const ProcessResult r =
-      run_process(one_step(dir, {"--threads", "1"}), {std::string("LD_LIBRARY_PATH=") + kOpenBlasDir});
+      run_process(one_step(dir, {"--threads", "1"}), {kUseOpenBlas});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("compute: BLAS OpenBLAS"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(OpenMP)"), std::string::npos) << r.out;
@@ -93,9 +97,8 @@ TEST(TrainRuntimeCliTest, MallocLineSaysWhichAllocatorRuns) {
   const ProcessResult off = run_process(one_step(dir, {"--threads", "1"}), {"GLINT_MALLOC_TUNING=off"});
   ASSERT_EQ(off.exit_code, 0) << off.err;
   EXPECT_NE(off.out.find("malloc: glibc defaults (tuning turned off by GLINT_MALLOC_TUNING)"), std::string::npos) << off.out;
-  const std::string jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
-  if (!std::filesystem::exists(jemalloc)) GTEST_SKIP() << "libjemalloc2 is not installed";
-  const ProcessResult preloaded = run_process(one_step(dir, {"--threads", "1"}), {"LD_PRELOAD=" + jemalloc});
+  if (!std::filesystem::exists(kJemalloc)) GTEST_SKIP() << "libjemalloc2 is not installed";
+  const ProcessResult preloaded = run_process(one_step(dir, {"--threads", "1"}), {kPreloadJemalloc});
   ASSERT_EQ(preloaded.exit_code, 0) << preloaded.err;
   EXPECT_NE(preloaded.out.find("malloc: libjemalloc.so.2 (preloaded), glibc tuning not applied"),
             std::string::npos)

@@ -57,8 +57,10 @@ ConvBlockImpl::ConvBlockImpl(int64_t in_channels, int64_t out_channels) {
 }
 
 torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) {
-  auto y = torch::relu(bn1_->forward(conv1_->forward(x)));
-  return torch::relu(bn2_->forward(conv2_->forward(y)));
+  // ReLU in place: BatchNorm's backward needs its input, not its output, so
+  // the output's memory can hold the activation (one tensor less per layer).
+  const torch::Tensor y = bn1_->forward(conv1_->forward(x)).relu_();
+  return bn2_->forward(conv2_->forward(y)).relu_();
 }
 
 UNetImpl::UNetImpl(const UNetOptions& options) : options_(options) {
