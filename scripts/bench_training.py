@@ -87,8 +87,10 @@ class Run:
 class Bench:
     def __init__(self, a):
         self.build, self.work, self.quick = os.path.abspath(a.build), os.path.abspath(a.work), a.quick
-        self.steps = 4 if a.quick else 6
-        self.rounds = 2 if a.quick else 3
+        # --quick: one round, 3 steps (the median is the middle one), the
+        # essential variants only: for a loaded machine.
+        self.steps = 3 if a.quick else 6
+        self.rounds = 1 if a.quick else 3
         self.shm = tempfile.mkdtemp(prefix="glint_bench_training.", dir="/dev/shm")
         self.r = {"commands": [], "load": [], "steps": {}, "memory": {}, "sweep": {}, "blas": {}}
         self.h5 = os.path.join(self.work, "seed.h5")
@@ -105,14 +107,14 @@ class Bench:
         e.update(extra)
         return e
 
-    def trainer(self, extra_args, extra_env, record=True, shared=True):
+    def trainer(self, extra_args, extra_env, record=True, shared=True, steps=None):
         """Starts one train_glint_unet of the seed-size model; returns a Run."""
         self.n += 1
         logf = os.path.join(self.work, f"log{self.n}.jsonl")
         data = ["--shared_memory", "--shm_dir", self.shm] if shared else []
         cmd = [self.bin("train_glint_unet"), "--h5", self.h5, *data,
                "--fingerprint_dir", os.path.join(self.work, "fp"), "--base_channels", "16",
-               "--depth", "4", "--batch", "16", "--epochs", "1", "--max_steps", str(self.steps),
+               "--depth", "4", "--batch", "16", "--epochs", "1", "--max_steps", str(steps or self.steps),
                "--val_split", "0.02", "--num_workers", "2", "--progress", "off",
                "--model_path", os.path.join(self.work, f"m{self.n}.pt"), "--log", logf, *extra_args]
         if record:
@@ -150,7 +152,7 @@ class Bench:
             subprocess.run([self.bin("make_glint_dataset"), self.h5, "--preset", "seed", "--quiet"],
                            check=True)
         # the first trainer loads the segments; the others attach
-        self.finish(self.trainer(["--max_steps", "1", "--threads", "1"], {}, record=False))
+        self.finish(self.trainer(["--threads", "1"], {}, record=False, steps=1))
 
     def fig_steps(self):
         """train_glint_unet fp32/bf16 against the Python trainer, interleaved."""
@@ -160,8 +162,11 @@ class Bench:
             ("train_glint_unet fp32", lambda: self.finish(self.trainer(["--threads", "2", "--precision", "fp32"], blas))),
             ("train_glint_unet bf16, NCHW (GLINT_CHANNELS_LAST=0)", lambda: self.finish(self.trainer(["--threads", "2"], {**blas, "GLINT_CHANNELS_LAST": "0"}))),
             ("train_glint_unet fp32, NCHW (GLINT_CHANNELS_LAST=0)", lambda: self.finish(self.trainer(["--threads", "2", "--precision", "fp32"], {**blas, "GLINT_CHANNELS_LAST": "0"}))),
+            ("train_glint_unet bf16, ATen's AVX2 kernels (ATEN_CPU_CAPABILITY=avx2)", lambda: self.finish(self.trainer(["--threads", "2"], {**blas, "ATEN_CPU_CAPABILITY": "avx2"}))),
             ("Python fp32 (OpenBLAS, tuned malloc, 2 threads)", lambda: self.python([], {**blas, **TUNED_MALLOC})),
             ("Python bf16 autocast, channels-last", lambda: self.python(["--precision", "bf16", "--channels_last"], {**blas, **TUNED_MALLOC})),
+            ("Python bf16 autocast, channels-last, AVX-512 kernels, glint's ops", lambda: self.python(
+                ["--precision", "bf16", "--channels_last", "--glint_ops"], {**blas, **TUNED_MALLOC, "ATEN_CPU_CAPABILITY": "avx512"})),
         ]
         for rnd in range(self.rounds):
             for name, fn in configs:
@@ -172,7 +177,7 @@ class Bench:
         """The BLAS under libblas.so.3, chosen per process with LD_LIBRARY_PATH."""
         for rnd in range(1 if self.quick else 2):
             for variant in ("openblas-openmp", "openblas-pthread", "blas"):
-                for prec in ("fp32", "bf16"):
+                for prec in (("fp32",) if self.quick else ("fp32", "bf16")):
                     if variant == "blas" and rnd > 0:
                         continue
                     res = self.finish(self.trainer(["--threads", "2", "--precision", prec],
@@ -183,6 +188,8 @@ class Bench:
     def fig_memory(self):
         for prec in ("bf16", "fp32"):
             for name, env in ALLOCATORS.items():
+                if prec == "fp32" and "glibc" not in name:
+                    continue
                 res = self.finish(self.trainer(["--threads", "2", "--precision", prec], env))
                 self.add(self.r["memory"], f"{name} | {prec}", res)
                 log(f"{name} {prec}: {res['step_s']:.2f} s/step, PSS {res['peak_pss_mb']:.0f} MB")
@@ -202,7 +209,7 @@ class Bench:
         }
         for n in (1, 2, 4):
             for name, make in variants.items():
-                if (n == 1 and "pinned" in name) or (self.quick and n == 4 and "passive" in name):
+                if (n == 1 and "pinned" in name) or (self.quick and ("passive" in name or "pinned" in name)):
                     continue
                 runs = []
                 for i in range(n):
@@ -222,13 +229,25 @@ class Bench:
                 log(f"sweep N={n} {name}: {agg:.2f} samples/s")
 
 
+def fig_profile_impl(b):
+    """torch profiler table of one step of the same computation in Python
+    (bf16 autocast, channels-last, AVX-512 kernels, glint's ops)."""
+    out = os.path.join(b.work, "profile.txt")
+    b.python(["--precision", "bf16", "--channels_last", "--glint_ops", "--profile", out],
+             {"LD_LIBRARY_PATH": f"{LIB}/openblas-openmp", "ATEN_CPU_CAPABILITY": "avx512", **TUNED_MALLOC})
+    b.r["profile"] = open(out).read()
+
+
+Bench.fig_profile = fig_profile_impl
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="steps,blas,memory,sweep")
+    ap.add_argument("--only", default="steps,blas,memory,sweep,profile")
     a = ap.parse_args()
     b = Bench(a)
     try:

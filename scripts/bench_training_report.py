@@ -117,6 +117,11 @@ def main():
             cells = [f"{by_n[n]['samples_per_s']:.2f}" if n in by_n else "–" for n in ("1", "2", "4")]
             out.append(f"| {name} | " + " | ".join(cells) + " |")
         out.append("")
+    if r.get("profile"):
+        out += ["## Profile of one step", "",
+                "torch profiler, one step of the same computation in Python (`scripts/train_step_torch.py "
+                "--precision bf16 --channels_last --glint_ops --profile FILE`, ATEN_CPU_CAPABILITY=avx512), "
+                "operators by self CPU time:", "", "```", r["profile"].strip(), "```", ""]
     if a.notes:
         try:
             out += ["## Analysis", "", open(a.notes).read().strip(), ""]

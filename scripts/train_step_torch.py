@@ -21,6 +21,8 @@ import torch.nn.functional as F
 
 
 class ConvBlock(nn.Module):
+    inplace = False  # --glint_ops: ReLU in place on BatchNorm's output
+
     def __init__(self, cin, cout):
         super().__init__()
         self.conv1 = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
@@ -29,11 +31,21 @@ class ConvBlock(nn.Module):
         self.bn2 = nn.BatchNorm2d(cout)
 
     def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)))
-        return F.relu(self.bn2(self.conv2(x)))
+        x = F.relu(self.bn1(self.conv1(x)), inplace=self.inplace)
+        return F.relu(self.bn2(self.conv2(x)), inplace=self.inplace)
+
+
+def upsample2x(up, x):
+    """ConvTranspose2d(kernel 2, stride 2) as a 1x1 convolution and a pixel
+    shuffle (src/train/unet.cc): same parameters, runs on oneDNN in bf16."""
+    w = up.weight
+    w1 = w.permute(1, 2, 3, 0).reshape(w.shape[1] * 4, w.shape[0], 1, 1)
+    return F.pixel_shuffle(F.conv2d(x, w1, up.bias.repeat_interleave(4)), 2)
 
 
 class UNet(nn.Module):
+    glint_ops = False
+
     def __init__(self, cin=1, cout=1, c=16, depth=4):
         super().__init__()
         self.depth = depth
@@ -56,7 +68,8 @@ class UNet(nn.Module):
             x = F.max_pool2d(skips[-1], 2)
         x = self.bottleneck(x)
         for i in reversed(range(self.depth)):
-            x = torch.cat([getattr(self, f"up{i}")(x), skips[i]], 1)
+            up = getattr(self, f"up{i}")
+            x = torch.cat([upsample2x(up, x) if self.glint_ops else up(x), skips[i]], 1)
             x = getattr(self, f"dec{i}")(x)
         return self.head(x)
 
@@ -111,10 +124,14 @@ def main():
     ap.add_argument("--base_channels", type=int, default=16)
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--flops_only", action="store_true")
+    ap.add_argument("--glint_ops", action="store_true",
+                    help="compute as train_glint_unet does: up-convolutions as 1x1 convolution + pixel "
+                         "shuffle, ReLU in place")
     ap.add_argument("--profile", help="write a torch profiler table of one step to this file")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    UNet.glint_ops = ConvBlock.inplace = a.glint_ops
     model = UNet(c=a.base_channels, depth=a.depth)
     x = torch.rand(a.batch, 1, a.size, a.size)
     y = torch.rand(a.batch, 1, a.size, a.size) * 0.5
@@ -150,7 +167,7 @@ def main():
         t = time.perf_counter()
         step_once()
         times.append(time.perf_counter() - t)
-    print(json.dumps({"precision": a.precision, "channels_last": a.channels_last,
+    print(json.dumps({"precision": a.precision, "channels_last": a.channels_last, "glint_ops": a.glint_ops,
                       "threads": torch.get_num_threads(), "step_s": times,
                       "conv_gflop_step": step / 1e9,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -4,6 +4,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include <cstdlib>
+
 #include <string_view>
 
 namespace glint::train {
@@ -98,11 +100,24 @@ std::string onednn_isa() {
   return name != nullptr ? name : "unknown";
 }
 
+std::string prefer_avx512_kernels() {
+  constexpr const char* kVariable = "ATEN_CPU_CAPABILITY";
+  if (const char* chosen = std::getenv(kVariable); chosen != nullptr && *chosen != '\0') return chosen;
+  __builtin_cpu_init();
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  if (!avx512) return "avx2";
+  ::setenv(kVariable, "avx512", /*overwrite=*/0);
+  return "avx512";
+}
+
 std::string describe_runtime() {
   const BlasInfo blas = loaded_blas();
   std::string text = "compute: BLAS " + blas.name;
   if (!blas.library.empty()) text += " (" + blas.library + ")";
-  return text + ", oneDNN ISA " + onednn_isa();
+  const char* aten = std::getenv("ATEN_CPU_CAPABILITY");
+  return text + ", oneDNN ISA " + onednn_isa() + ", ATen kernels " +
+         (aten != nullptr && *aten != '\0' ? aten : "default");
 }
 
 std::string reference_blas_warning() {

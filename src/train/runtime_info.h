@@ -27,7 +27,16 @@ BlasInfo loaded_blas();
 // not loaded or too old to say).
 std::string onednn_isa();
 
-// The start-up line: "compute: BLAS <name> (<library>), oneDNN ISA <isa>".
+// LibTorch 1.13 runs its own kernels (BatchNorm, ReLU, pooling, the loss,
+// Adam; oneDNN does the convolutions) with AVX2 code even on AVX-512 CPUs
+// unless ATEN_CPU_CAPABILITY=avx512. On a CPU with AVX-512 (F, BW, DQ, VL)
+// this sets it, unless the user chose a value; call it before the first
+// tensor operation. Returns the capability now in force: "avx512", "avx2",
+// or the user's value.
+std::string prefer_avx512_kernels();
+
+// The start-up line: "compute: BLAS <name> (<library>), oneDNN ISA <isa>,
+// ATen kernels <capability>".
 std::string describe_runtime();
 
 // With the reference BLAS, the one-line warning that names the package to

@@ -71,6 +71,7 @@ TEST(TrainRuntimeCliTest, OpenBlasAndTheOneDnnIsaAreNamedWithoutWarning) {
   EXPECT_NE(r.out.find("compute: BLAS OpenBLAS"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(OpenMP)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("oneDNN ISA avx"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(", ATen kernels "), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 

@@ -118,6 +118,7 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
 
 int run(const TrainOptions& o) {
   if (o.cleanup_shm) return run_cleanup_shm(o, std::cout, std::cerr);
+  prefer_avx512_kernels();  // before the first tensor operation
   check_flags(o);
   const SourceShape shape = check_training_file(o);
   check_geometry(o, shape);
