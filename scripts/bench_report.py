@@ -439,8 +439,16 @@ def main():
     if args.notes and os.path.exists(args.notes):
         with open(args.notes) as f:
             extra = [p.strip().replace("\n", " ") for p in f.read().split("\n\n") if p.strip()]
+    # The "## More figures" section links the other benchmark scripts'
+    # documents; it is kept from the previous file.
+    more = ""
+    if os.path.exists(args.doc):
+        with open(args.doc) as f:
+            old = f.read()
+        if "\n## More figures" in old:
+            more = old[old.index("\n## More figures"):]
     with open(args.doc, "w") as f:
-        f.write(d.render(extra))
+        f.write(d.render(extra).rstrip("\n") + "\n" + more)
 
 
 if __name__ == "__main__":

@@ -40,4 +40,6 @@ echo "run_benchmarks: working in $work" >&2
 cp "$work/results.json" "$root/bench/last_results.json"
 "$py" "$root/scripts/bench_report.py" "$work/results.json" \
   --doc "$root/docs/BENCHMARKS.md" --images "$root/docs/images" --notes "$root/bench/analysis_notes.md"
+# Training at the machine's limit: docs/benchmarks/training.md (its own build check and work directory).
+BUILD_DIR="$build" "$root/scripts/bench_training.sh"
 echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2
