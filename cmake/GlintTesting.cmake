@@ -13,3 +13,20 @@ function(glint_add_test)
     PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "GLINT_BUILD_DIR=${CMAKE_BINARY_DIR}")
 endfunction()
+
+# glint_add_unit_tests(LIBS l ... LABELS x [OUT var])
+# One glint_add_test per *_test.cc next to the calling CMakeLists.txt (unit
+# tests live beside their code); OUT receives the target names.
+function(glint_add_unit_tests)
+  cmake_parse_arguments(U "" "OUT" "LIBS;LABELS" ${ARGN})
+  file(GLOB _tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  set(_names)
+  foreach(_t IN LISTS _tests)
+    get_filename_component(_name ${_t} NAME_WE)
+    glint_add_test(NAME ${_name} SOURCES ${_t} LIBS ${U_LIBS} LABELS ${U_LABELS})
+    list(APPEND _names ${_name})
+  endforeach()
+  if(U_OUT)
+    set(${U_OUT} ${_names} PARENT_SCOPE)
+  endif()
+endfunction()

@@ -9,7 +9,7 @@ packages=(
   libhdf5-dev hdf5-tools
   libssl-dev zlib1g-dev libdeflate-dev
   hdf5-filter-plugin hdf5-plugin-lzf
-  libtorch-dev libgloo-dev libopenblas0-pthread
+  libtorch-dev libgloo-dev libopenblas0-openmp
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev
@@ -30,9 +30,23 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install_deps: all ${#packages[@]} packages already installed"
-  exit 0
+else
+  echo "install_deps: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "install_deps: installing ${#missing[@]} packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# LibTorch calls libblas.so.3 from its OpenMP threads: OpenBLAS's OpenMP
+# variant runs inside them, its pthread variant starts threads of its own next
+# to them (slower, docs/benchmarks/training.md). Point the alternatives at the
+# OpenMP variant even when another BLAS of higher priority is installed.
+arch_lib=/usr/lib/x86_64-linux-gnu
+for lib in libblas.so.3 liblapack.so.3; do
+  want="$arch_lib/openblas-openmp/$lib"
+  link="$lib-x86_64-linux-gnu"
+  if [ -e "$want" ] && [ "$(readlink -f "$arch_lib/$lib")" != "$(readlink -f "$want")" ]; then
+    "${sudo_cmd[@]}" update-alternatives --quiet --set "$link" "$want"
+    echo "install_deps: $lib now points to $want"
+  fi
+done

@@ -44,4 +44,6 @@ cp "$work/results.json" "$root/bench/last_results.json"
 if [ "$training" = "ON" ]; then BUILD_DIR="$build" "$py" "$root/scripts/bench_predict.py"; fi
 "$py" -m bench.report "$work/results.json" \
   --doc "$root/docs/BENCHMARKS.md" --images "$root/docs/images" --notes "$root/bench/analysis_notes.md"
+# Training at the machine's limit: docs/benchmarks/training.md (its own build check and work directory).
+BUILD_DIR="$build" "$root/scripts/bench_training.sh"
 echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2

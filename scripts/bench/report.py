@@ -8,6 +8,7 @@ import datetime
 import glob
 import json
 import os
+import re
 
 from . import sections_cache, sections_procs
 from .formatting import Template
@@ -39,15 +40,30 @@ class Doc:
 
 
 def more_figures(doc_path):
-    """"## More figures" lines linking every docs/benchmarks/*.md next to the report."""
+    """"## More figures" lines linking every docs/benchmarks/*.md next to the report.
+
+    A link line already in the report's More figures section is kept as it is
+    (with its description), also while its page is not generated yet.
+    """
+    lines = {}
+    if os.path.exists(doc_path):
+        with open(doc_path, encoding="utf-8") as f:
+            old = f.read()
+        if "\n## More figures\n" in old:
+            for line in old.split("\n## More figures\n", 1)[1].splitlines():
+                m = re.match(r"- \[.*?\]\(benchmarks/([^)]+)\)", line)
+                if m:
+                    lines[m.group(1)] = line
     pages = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(doc_path)), "benchmarks", "*.md")))
-    lines = []
     for page in pages:
+        name = os.path.basename(page)
+        if name in lines:
+            continue
         with open(page, encoding="utf-8") as f:
             first = f.readline().strip()
-        title = first.lstrip("#").strip() if first.startswith("#") else os.path.basename(page)
-        lines.append(f"- [{title}](benchmarks/{os.path.basename(page)})")
-    return lines
+        title = first.lstrip("#").strip() if first.startswith("#") else name
+        lines[name] = f"- [{title}](benchmarks/{name})"
+    return [lines[name] for name in sorted(lines)]
 
 
 def render(r, images, notes_extra, more, tpl=None):

@@ -35,6 +35,12 @@ def test_more_figures_links_every_page_of_docs_benchmarks(tmp_path):
     lines = report.more_figures(str(tmp_path / "BENCHMARKS.md"))
     assert lines == ["- [cache_upkeep.md](benchmarks/cache_upkeep.md)", "- [Training speed](benchmarks/training.md)"]
     assert report.more_figures(str(tmp_path / "elsewhere" / "BENCHMARKS.md")) == []
+    # A link already in the report keeps its description, even before its page exists.
+    (tmp_path / "BENCHMARKS.md").write_text("# B\n\n## More figures\n\n- [Python](benchmarks/python.md): numpy views\n"
+                                            "- [Training speed](benchmarks/training.md): described\n")
+    assert report.more_figures(str(tmp_path / "BENCHMARKS.md")) == [
+        "- [cache_upkeep.md](benchmarks/cache_upkeep.md)", "- [Python](benchmarks/python.md): numpy views",
+        "- [Training speed](benchmarks/training.md): described"]
 
 
 def test_targets_table_is_consistent():

@@ -1,5 +1,6 @@
 #include "train/malloc_tuning.h"
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <cstdlib>
@@ -37,9 +38,27 @@ std::string apply(const Setting& s) {
   return std::string(s.name) + "=unchanged (mallopt refused)";
 }
 
+// The file name of the library whose malloc() this process calls: another
+// allocator when one was preloaded (LD_PRELOAD), else "" for glibc's.
+std::string preloaded_allocator() {
+  Dl_info where{};
+  void* address = reinterpret_cast<void*>(&::malloc);
+  if (::dladdr(address, &where) == 0 || where.dli_fname == nullptr) return {};
+  const std::string file = where.dli_fname;
+  const std::string name = file.substr(file.rfind('/') + 1);
+  return name.rfind("libc.so", 0) == 0 ? std::string() : name;
+}
+
 }  // namespace
 
 std::string apply_malloc_tuning() {
+  if (const std::string other = preloaded_allocator(); !other.empty()) {
+    return "malloc: " + other + " (preloaded), glibc tuning not applied";
+  }
+  if (const char* off = std::getenv(kTuningSwitch);
+      off != nullptr && (std::strcmp(off, "off") == 0 || std::strcmp(off, "0") == 0)) {
+    return "malloc: glibc defaults (tuning turned off by GLINT_MALLOC_TUNING)";
+  }
   static constexpr Setting kSettings[] = {
       {"mmap_threshold", M_MMAP_THRESHOLD, kMmapThresholdBytes, "MALLOC_MMAP_THRESHOLD_",
        "glibc.malloc.mmap_threshold"},

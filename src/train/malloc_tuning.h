@@ -26,6 +26,12 @@ inline constexpr long kTopPadBytes = 64L << 20;        // 64 MiB
 // e.g. "malloc: mmap_threshold=1073741824 trim_threshold=1073741824
 // top_pad=67108864"; a setting chosen by the user reads
 // "mmap_threshold=left to MALLOC_MMAP_THRESHOLD_" (or "left to GLIBC_TUNABLES").
+//
+// Does nothing, and says so, when another allocator was preloaded
+// ("malloc: libjemalloc.so.2 (preloaded), glibc tuning not applied") or when
+// GLINT_MALLOC_TUNING=off (or 0) asks for glibc's defaults (for measurements).
 std::string apply_malloc_tuning();
+
+inline constexpr const char* kTuningSwitch = "GLINT_MALLOC_TUNING";
 
 }  // namespace glint::train

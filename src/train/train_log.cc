@@ -63,6 +63,7 @@ std::string epoch_json(const EpochResult& r) {
       {"pred_glints", r.metrics.predicted_peaks},
       {"matched", r.metrics.matched},
       {"samples_per_s", r.samples_per_s},
+      {"step_s", number_or_null(r.step_s)},
       {"data_wait_s", r.data_wait_s},
       {"data_wait_pct", data_wait_percent(r)},
       {"epoch_s", r.epoch_s},

@@ -4,7 +4,7 @@
 // JSON line keys (numbers; null where there is no value, e.g. no validation
 // set): epoch, epochs, partial, steps, global_step, train_loss, val_loss,
 // loc_error_px, loc_error_all_px, precision, recall, f1, val_images,
-// gt_glints, pred_glints, matched, samples_per_s, data_wait_s,
+// gt_glints, pred_glints, matched, samples_per_s, step_s, data_wait_s,
 // data_wait_pct, epoch_s, lr. Full description: docs/TRAINING.md.
 #pragma once
 
@@ -27,6 +27,7 @@ struct EpochResult {
   double val_loss = NAN;     // mean over validation samples (NaN: none)
   MetricsSummary metrics;    // peaks on the validation set, radius 3 px
   double samples_per_s = 0;  // training samples / training time
+  double step_s = NAN;       // median time of one training step (NaN: no step)
   double data_wait_s = 0;    // time steps waited for batches (LoaderStats)
   double epoch_s = 0;        // training and validation
   double lr = 0;

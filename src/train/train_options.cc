@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "train/precision.h"
 #include "util/cli.h"
 
 namespace glint::train {
@@ -58,9 +59,14 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--val_split", o.val_split, "fraction of samples held out for validation")
       ->check(fraction_below_one());
   app.add_option("--seed", o.seed, "seed of split, shuffle, augmentation and initial weights");
-  app.add_option("--threads", o.threads, "torch CPU threads (0 = one per core)")
+  app.add_option("--threads", o.threads,
+                 "torch CPU threads (0 = cores / trainers running on this machine, recounted while training)")
       ->check(CLI::Range(0, 4096));
   app.add_option("--device", o.device, "where the model runs")->check(CLI::IsMember({"cpu", "cuda"}));
+  app.add_option("--precision", o.precision,
+                 "auto: bf16 autocast where the CPU has AVX512_BF16, else fp32; weights, "
+                 "optimiser, loss and checkpoints stay fp32")
+      ->check(CLI::IsMember(precision_flag_values()));
   app.add_option("--base_channels", o.base_channels, "feature maps of the first UNet level")
       ->check(CLI::Range(int64_t{1}, int64_t{1024}));
   app.add_option("--depth", o.depth, "UNet levels; image size must divide by 2^depth")

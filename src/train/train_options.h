@@ -41,8 +41,12 @@ struct TrainOptions {
   double lr = 1e-3;
   double val_split = 0.1;    // fraction of samples held out for validation
   uint64_t seed = 0;         // split, shuffle, augmentation, initial weights
-  int threads = 0;           // torch CPU threads; 0 = one per core
+  // Torch CPU threads; 0 = the cores divided among the trainers running on
+  // this machine (core_share.h), recounted while training.
+  int threads = 0;
   std::string device = "cpu";
+  // "auto" (bf16 autocast on CPUs with AVX512_BF16, else fp32), "fp32", "bf16".
+  std::string precision = "auto";
   int64_t base_channels = 16;
   int64_t depth = 3;
   bool resume = false;       // continue from the checkpoint at model_path

@@ -9,8 +9,11 @@
 #include <stdexcept>
 
 #include "train/distributed.h"
+#include "train/core_share.h"
 #include "train/malloc_tuning.h"
+#include "train/precision.h"
 #include "train/progress.h"
+#include "train/runtime_info.h"
 #include "train/threads.h"
 #include "train/trainer_cleanup.h"
 #include "train/trainer_data.h"
@@ -31,6 +34,7 @@ bool is_directory(const std::string& path) {
 // Checks that need no file reading, so that typos fail in milliseconds.
 void check_flags(const TrainOptions& o) {
   check_rank(o.rank, o.world_size);
+  resolve_precision(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU);
   if (o.device == "cuda" && !torch::cuda::is_available()) {
     throw std::runtime_error("--device cuda: no CUDA device is usable here (this LibTorch "
                              "build or machine has none); use --device cpu");
@@ -61,7 +65,20 @@ void check_geometry(const TrainOptions& o, const SourceShape& shape) {
   }
 }
 
-std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int threads) {
+// --threads as given, else the cores shared among the trainers running now.
+int thread_count(const TrainOptions& o, std::string* why) {
+  if (o.threads > 0) {
+    *why = "--threads";
+    return o.threads;
+  }
+  const int cores = available_cores();
+  const CoreShare share(o.shm_dir, cores);
+  *why = std::to_string(cores) + " cores / " + std::to_string(share.trainers()) + " trainer(s) running";
+  return share.threads();
+}
+
+std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int threads,
+                           const std::string& threads_why) {
   UNet probe(unet_options_for(o, shape));
   std::ostringstream s;
   s << o.h5 << ": " << shape.samples << " samples, images " << shape.images.channels << "x"
@@ -70,8 +87,9 @@ std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int 
     << shape.heatmaps.height << "x" << shape.heatmaps.width << " "
     << dtype_name(shape.heatmaps.dtype) << "\nmodel: UNet " << describe(probe->options())
     << " (" << count_parameters(*probe) << " parameters), loss " << o.loss << ", batch "
-    << o.batch << ", lr " << o.lr << ", device " << o.device << ", " << threads
-    << " torch threads, " << o.num_workers << " loader workers";
+    << o.batch << ", lr " << o.lr << ", device " << o.device << ", "
+    << describe(run_mode(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU)) << ", "
+    << threads << " torch threads (" << threads_why << "), " << o.num_workers << " loader workers";
   if (o.world_size > 1) {
     s << "\ndata parallel: rank " << o.rank << " of " << o.world_size << ", rendezvous at " << o.master_addr << ":"
       << o.master_port << ", " << o.batch * o.world_size << " samples per step in all";
@@ -100,6 +118,7 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
 
 int run(const TrainOptions& o) {
   if (o.cleanup_shm) return run_cleanup_shm(o, std::cout, std::cerr);
+  prefer_avx512_kernels();  // before the first tensor operation
   check_flags(o);
   const SourceShape shape = check_training_file(o);
   check_geometry(o, shape);
@@ -107,9 +126,13 @@ int run(const TrainOptions& o) {
 
   reset_stop();
   StopSignals signals;
-  std::cout << apply_malloc_tuning() << "\n";
-  const int threads = configure_threads(o.threads);
-  std::cout << describe_setup(o, shape, threads) << "\n" << std::flush;
+  std::cout << apply_malloc_tuning() << "\n" << describe_runtime() << "\n" << std::flush;
+  if (const std::string warning = reference_blas_warning(); !warning.empty()) {
+    std::cerr << warning << "\n";
+  }
+  std::string threads_why;
+  const int threads = configure_threads(thread_count(o, &threads_why));
+  std::cout << describe_setup(o, shape, threads, threads_why) << "\n" << std::flush;
   TrainingData data = open_training_data(o, shape, std::cerr);
   std::cout << "data: " << data.description << "\n" << std::flush;
   if (stop_requested()) return kInterruptedExitCode;

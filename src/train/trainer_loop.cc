@@ -1,15 +1,19 @@
 #include "train/trainer_loop.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <stdexcept>
 
 #include "train/batch_loader.h"
 #include "train/checkpoint.h"
+#include "train/core_share.h"
 #include "train/distributed.h"
 #include "train/losses.h"
 #include "train/peaks.h"
+#include "train/precision.h"
 #include "train/progress.h"
+#include "train/threads.h"
 #include "train/trainer_signal.h"
 
 namespace glint::train {
@@ -59,6 +63,8 @@ class Trainer {
   void save();
   bool should_stop();
   bool lead() const { return dp_->rank() == 0; }
+  torch::Tensor forward(const torch::Tensor& images);
+  void share_cores();
   bool max_steps_reached() const {
     return o_.max_steps > 0 && state_.global_step >= o_.max_steps;
   }
@@ -67,6 +73,8 @@ class Trainer {
   std::ostream& out_;
   std::unique_ptr<DataParallel> dp_;  // world_size 1: a group of one, every call a no-op
   torch::Device device_;
+  RunMode mode_;
+  std::optional<CoreShare> cores_;  // set when --threads is 0
   UNet model_;
   torch::optim::Adam optimizer_;
   LossFn loss_;
@@ -90,12 +98,15 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
       out_(out),
       dp_(std::make_unique<DataParallel>(dist_options(o))),
       device_(device_of(o)),
+      mode_(run_mode(o.precision, device_)),
       model_(seeded_unet(o, source->shape())),
       optimizer_(model_->parameters(), torch::optim::AdamOptions(o.lr)),
       loss_(make_loss(o.loss)),
       bar_(err, show_progress && o.rank == 0),
       log_(o.rank == 0 ? o.log : std::string(), o.resume) {
   model_->to(device_);
+  apply_layout(*model_, mode_);
+  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores());
   const Split split = split_indices(source->size(), o.val_split, o.seed);
   // Each rank trains on its shard; rank 0 alone validates, logs and saves.
   std::vector<int64_t> shard = shard_rows(split.train, o.rank, o.world_size);
@@ -115,6 +126,26 @@ bool Trainer::should_stop() {
   const bool local = stop_requested();
   if (dp_->world_size() == 1) return local;
   return dp_->sum({local ? 1.0 : 0.0})[0] > 0;
+}
+
+// Float32 logits of a batch, the model run in the mode's precision and layout.
+torch::Tensor Trainer::forward(const torch::Tensor& images) {
+  const torch::Tensor x = to_input(images, mode_);
+  torch::Tensor logits;
+  {
+    AutocastScope autocast(mode_);
+    logits = model_->forward(x);
+  }
+  return float_logits(logits);
+}
+
+// Follows the number of trainers on the machine when the user left --threads
+// at 0: a sweep started one trainer at a time settles on cores / trainers.
+void Trainer::share_cores() {
+  if (!cores_ || !cores_->check()) return;
+  configure_threads(cores_->threads());
+  out_ << "threads: " << cores_->threads() << " (" << cores_->trainers()
+       << " trainers share the cores now)\n" << std::flush;
 }
 
 void Trainer::resume() {
@@ -147,14 +178,17 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   const auto start = Clock::now();
   double loss_sum = 0;
   int64_t samples = 0;
+  std::vector<double> step_seconds;
   bool stop = false;
   while (!max_steps_reached() && !(stop = should_stop())) {
     std::optional<Batch> batch = train_loader_->next();
     if (!batch) break;
-    const torch::Tensor images = batch->images.to(device_, /*non_blocking=*/true);
+    share_cores();
+    const auto step_start = Clock::now();
+    const torch::Tensor& images = batch->images;
     const torch::Tensor target = batch->heatmaps.to(device_, /*non_blocking=*/true);
     optimizer_.zero_grad();
-    torch::Tensor loss = loss_(model_->forward(images), target);
+    torch::Tensor loss = loss_(forward(images), target);
     loss.backward();
     dp_->average_gradients(*model_);
     optimizer_.step();
@@ -162,6 +196,7 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
     ++r.steps;
     const int64_t n = images.size(0);
     loss_sum += loss.item<double>() * static_cast<double>(n);
+    step_seconds.push_back(seconds_since(step_start));
     samples += n;
     bar_.update(r.steps, samples, loss_sum / static_cast<double>(samples));
   }
@@ -178,6 +213,11 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   const double seconds = seconds_since(start);
   r.samples_per_s = seconds > 0 ? static_cast<double>(samples) / seconds : 0;
   r.data_wait_s = train_loader_->stats().wait_seconds;
+  if (!step_seconds.empty()) {
+    auto middle = step_seconds.begin() + static_cast<std::ptrdiff_t>(step_seconds.size() / 2);
+    std::nth_element(step_seconds.begin(), middle, step_seconds.end());
+    r.step_s = *middle;
+  }
   return r;
 }
 
@@ -195,7 +235,7 @@ void Trainer::validate(EpochResult& r) {
     std::optional<Batch> batch = val_loader_->next();
     if (!batch) break;
     const torch::Tensor target = batch->heatmaps.to(device_, /*non_blocking=*/true);
-    const torch::Tensor logits = model_->forward(batch->images.to(device_, /*non_blocking=*/true));
+    const torch::Tensor logits = forward(batch->images);
     const int64_t n = target.size(0);
     loss_sum += loss_(logits, target).item<double>() * static_cast<double>(n);
     samples += n;
@@ -263,42 +303,6 @@ TrainOutcome Trainer::run() {
 }
 
 }  // namespace
-
-UNetOptions unet_options_for(const TrainOptions& o, const SourceShape& shape) {
-  UNetOptions u;
-  u.in_channels = shape.images.channels;
-  u.out_channels = shape.heatmaps.channels;
-  u.base_channels = o.base_channels;
-  u.depth = o.depth;
-  return u;
-}
-
-void check_resumable(const TrainOptions& o, const SourceShape& shape) {
-  const CheckpointMeta meta = read_checkpoint_meta(o.model_path);
-  const UNetOptions want = unet_options_for(o, shape);
-  const auto mismatch = [&o](const std::string& what) {
-    throw std::runtime_error("--resume: " + o.model_path + " was trained with " + what +
-                             "; pass the same value to continue it, or train a new model "
-                             "without --resume");
-  };
-  if (meta.unet.base_channels != want.base_channels) {
-    mismatch("--base_channels " + std::to_string(meta.unet.base_channels));
-  }
-  if (meta.unet.depth != want.depth) mismatch("--depth " + std::to_string(meta.unet.depth));
-  if (meta.unet.in_channels != want.in_channels || meta.unet.out_channels != want.out_channels) {
-    mismatch(std::to_string(meta.unet.in_channels) + " image and " +
-             std::to_string(meta.unet.out_channels) + " heatmap channels (this file has other counts)");
-  }
-  if (meta.loss != o.loss) mismatch("--loss " + meta.loss);
-  const auto seed = meta.extra.find("seed");
-  if (seed != meta.extra.end() && static_cast<uint64_t>(seed->second) != o.seed) {
-    mismatch("--seed " + std::to_string(static_cast<uint64_t>(seed->second)));
-  }
-  const auto split = meta.extra.find("val_split");
-  if (split != meta.extra.end() && split->second != o.val_split) {
-    mismatch("--val_split " + std::to_string(split->second));
-  }
-}
 
 TrainOutcome train_model(const TrainOptions& options, std::shared_ptr<const SampleSource> source,
                          std::ostream& out, std::ostream& err, bool show_progress) {

@@ -4,11 +4,13 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "support/temp_dir.h"
 #include "train/checkpoint.h"
+#include "train/precision.h"
 #include "train/threads.h"
 #include "train/trainer_signal.h"
 #include "train/trainer_test_data.h"
@@ -33,6 +35,7 @@ TrainOptions small_options(const std::string& h5, const std::string& model) {
   o.threads = 1;
   o.val_split = 0.25;
   o.progress = "off";
+  o.precision = "fp32";
   return o;
 }
 
@@ -53,7 +56,7 @@ TrainOutcome train_quietly(const TrainOptions& o, std::string* printed = nullptr
 // validation loss falls below a third of the untrained one. lr 1e-2: with
 // 3e-3 an 8-channel UNet still has no peak above 0.3 after 30 steps
 // (docs/TRAINING.md). 8 epochs of 12 steps: ~6 s on 2 busy cores.
-TEST(TrainerTest, SmallUNetLearnsToLocateGlints) {
+void expect_learns(const std::string& precision) {
   testing::TempDir dir;
   const std::string h5 = dir.file("glints.h5");
   testdata::write_glint_set(h5, {.count = 256, .size = 32});
@@ -61,6 +64,7 @@ TEST(TrainerTest, SmallUNetLearnsToLocateGlints) {
   o.epochs = 8;
   o.lr = 1e-2;
   o.threads = 2;
+  o.precision = precision;
   TrainOptions one_step = o;
   one_step.max_steps = 1;
   std::string printed_before, printed;
@@ -74,6 +78,14 @@ TEST(TrainerTest, SmallUNetLearnsToLocateGlints) {
   EXPECT_LT(r.last->metrics.mean_error_px, 1.5) << printed;
   EXPECT_LT(r.last->val_loss * 3, before.last->val_loss) << printed_before << printed;
   EXPECT_EQ(r.state.epochs_done, 8);
+}
+
+TEST(TrainerTest, SmallUNetLearnsToLocateGlints) { expect_learns("fp32"); }
+
+// The same bounds with convolutions in bfloat16 (CPU autocast).
+TEST(TrainerTest, SmallUNetLearnsToLocateGlintsInBf16) {
+  if (!cpu_has_avx512_bf16()) GTEST_SKIP() << "no AVX512_BF16 on this CPU";
+  expect_learns("bf16");
 }
 
 std::map<std::string, torch::Tensor> checkpoint_tensors(const std::string& path) {
@@ -122,6 +134,38 @@ TEST(TrainerTest, ResumedRunEndsWithTheSameParametersAsOneRun) {
             read_checkpoint_meta(whole.model_path).extra.at("global_step"));
 }
 
+// Checkpoints hold float32 whatever the precision, so a bf16 run resumes in
+// fp32 and the other way round.
+TEST(TrainerTest, CheckpointsAreFloat32AndResumeAcrossPrecisions) {
+  if (!cpu_has_avx512_bf16()) GTEST_SKIP() << "no AVX512_BF16 on this CPU";
+  testing::TempDir dir;
+  const std::string h5 = dir.file("glints.h5");
+  testdata::write_glint_set(h5, {.count = 48, .size = 32});
+  TrainOptions o = small_options(h5, dir.file("model.pt"));
+  const auto all_float32 = [&o] {
+    for (const auto& [name, tensor] : checkpoint_tensors(o.model_path)) {
+      if (tensor.is_floating_point() && tensor.scalar_type() != torch::kFloat) return name;
+    }
+    return std::string();
+  };
+  o.precision = "bf16";
+  o.epochs = 1;
+  train_quietly(o);
+  EXPECT_EQ(all_float32(), "");
+  for (const char* precision : {"fp32", "bf16"}) {
+    o.precision = precision;
+    o.resume = true;
+    ++o.epochs;
+    std::string printed;
+    const TrainOutcome r = train_quietly(o, &printed);
+    EXPECT_NE(printed.find("resumed"), std::string::npos) << precision << printed;
+    EXPECT_EQ(r.state.epochs_done, o.epochs) << precision;
+    ASSERT_TRUE(r.last.has_value()) << precision;
+    EXPECT_TRUE(std::isfinite(r.last->val_loss)) << precision;
+    EXPECT_EQ(all_float32(), "") << precision;
+  }
+}
+
 TEST(TrainerTest, MaxStepsStopsMidEpochAndLogsOneJsonLinePerEpoch) {
   testing::TempDir dir;
   const std::string h5 = dir.file("glints.h5");
@@ -146,7 +190,7 @@ TEST(TrainerTest, MaxStepsStopsMidEpochAndLogsOneJsonLinePerEpoch) {
   EXPECT_EQ(lines[1]["partial"], true);
   EXPECT_EQ(lines[1]["global_step"], 9);
   for (const char* key : {"train_loss", "val_loss", "loc_error_px", "precision", "recall",
-                          "samples_per_s", "data_wait_s", "data_wait_pct", "epoch_s"}) {
+                          "samples_per_s", "step_s", "data_wait_s", "data_wait_pct", "epoch_s"}) {
     EXPECT_TRUE(lines[0].contains(key)) << key;
   }
   EXPECT_TRUE(lines[0]["val_loss"].is_number());

@@ -25,6 +25,12 @@ void check_range(const char* name, int64_t value, int64_t lo, int64_t hi) {
 
 }  // namespace
 
+torch::Tensor upsample2x(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x) {
+  const torch::Tensor& w = up->weight;  // [in, out, 2, 2]
+  const torch::Tensor w1x1 = w.permute({1, 2, 3, 0}).reshape({w.size(1) * 4, w.size(0), 1, 1});
+  return torch::pixel_shuffle(torch::conv2d(x, w1x1, up->bias.repeat_interleave(4)), 2);
+}
+
 void validate_unet_options(const UNetOptions& options) {
   check_range("in_channels", options.in_channels, 1, 64);
   check_range("out_channels", options.out_channels, 1, 64);
@@ -51,8 +57,10 @@ ConvBlockImpl::ConvBlockImpl(int64_t in_channels, int64_t out_channels) {
 }
 
 torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) {
-  auto y = torch::relu(bn1_->forward(conv1_->forward(x)));
-  return torch::relu(bn2_->forward(conv2_->forward(y)));
+  // ReLU in place: BatchNorm's backward needs its input, not its output, so
+  // the output's memory can hold the activation (one tensor less per layer).
+  const torch::Tensor y = bn1_->forward(conv1_->forward(x)).relu_();
+  return bn2_->forward(conv2_->forward(y)).relu_();
 }
 
 UNetImpl::UNetImpl(const UNetOptions& options) : options_(options) {
@@ -109,7 +117,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
   }
   y = bottleneck_->forward(y);
   for (size_t i = decoders_.size(); i-- > 0;) {
-    y = torch::cat({ups_[i]->forward(y), skips[i]}, /*dim=*/1);
+    y = torch::cat({upsample2x(ups_[i], y), skips[i]}, /*dim=*/1);
     y = decoders_[i]->forward(y);
   }
   return head_->forward(y);

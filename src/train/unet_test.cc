@@ -20,6 +20,24 @@ std::string error_of(UNet& net, const torch::Tensor& x) {
   return "no error";
 }
 
+TEST(UNetTest, UpsamplingAsConvolutionAndShuffleEqualsTransposedConvolution) {
+  torch::manual_seed(1);
+  torch::nn::ConvTranspose2d up(torch::nn::ConvTranspose2dOptions(6, 3, 2).stride(2));
+  const auto x = torch::randn({2, 6, 5, 7});
+  const auto want = up->forward(x);
+  const auto got = upsample2x(up, x);
+  ASSERT_EQ(got.sizes(), want.sizes());
+  EXPECT_LT((got - want).abs().max().item<double>(), 1e-5);
+  // Gradients reach the same parameters with the same values.
+  want.square().sum().backward();
+  const auto weight_grad = up->weight.grad().clone();
+  const auto bias_grad = up->bias.grad().clone();
+  up->zero_grad();
+  got.square().sum().backward();
+  EXPECT_LT((up->weight.grad() - weight_grad).abs().max().item<double>(), 1e-4);
+  EXPECT_LT((up->bias.grad() - bias_grad).abs().max().item<double>(), 1e-4);
+}
+
 TEST(UNetTest, DefaultsAreDocumented) {
   const UNetOptions o;
   EXPECT_EQ(o.in_channels, 1);

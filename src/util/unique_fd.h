@@ -1,4 +1,4 @@
-// A file descriptor with a single owner.
+// A file descriptor with a single owner. Move-only; not thread-safe.
 #pragma once
 
 #include <unistd.h>
@@ -23,8 +23,9 @@ class UniqueFd {
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
   int release() { return std::exchange(fd_, -1); }
-  // Closing errors are ignored: nothing useful can be done in a destructor,
-  // and every descriptor here is read-only or already fully written.
+  // Closing errors are ignored: nothing useful can be done in a destructor.
+  // Code that must know whether written bytes reached the file closes the
+  // descriptor itself and checks (see AtomicFile::commit).
   void reset(int fd = -1) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
