@@ -93,19 +93,20 @@ def main():
         for name, runs in r["memory"].items():
             alloc, prec = name.split(" | ")
             x = runs[0]
-            out.append(f"| {alloc} | {prec} | {x['step_s']:.2f} | {x['peak_rss_mb'] or 0:.0f} | "
+            rss = f"{x['peak_rss_mb']:.0f}" if x.get("peak_rss_mb") else "–"
+            out.append(f"| {alloc} | {prec} | {x['step_s']:.2f} | {rss} | "
                        f"{x['peak_pss_mb']:.0f} | {x['peak_private_mb']:.0f} |")
         default = r["memory"].get("glibc, trainer's tuning | bf16", [None])[0]
         if default:
             total, data = r["mem_total_mb"], r["dataset_mb"]
-            priv = r["memory_private_copy"]
             shared_each = default["peak_private_mb"]
-            private_each = priv["peak_private_mb"]
+            # a private copy adds the dataset to each trainer's private memory
+            private_each = r.get("memory_private_copy", {}).get("peak_private_mb", shared_each + data)
             out += ["", f"**N_max** (machine memory {total / 1024:.1f} GiB, dataset {data:.0f} MB): with "
-                    f"`--shared_memory` each trainer adds its private peak ({shared_each:.0f} MB) and the data is "
+                    f"`--shared_memory` each trainer (bf16, the default) adds its private peak ({shared_each:.0f} MB) and the data is "
                     f"counted once: N_max = ⌊({total:.0f} − {data:.0f}) / {shared_each:.0f}⌋ = "
                     f"**{int((total - data) // shared_each)}**; with a private copy each (peak private "
-                    f"{private_each:.0f} MB measured): N_max = ⌊{total:.0f} / {private_each:.0f}⌋ = "
+                    f"{private_each:.0f} MB): N_max = ⌊{total:.0f} / {private_each:.0f}⌋ = "
                     f"**{int(total // private_each)}**. (Peaks of concurrent trainers do not all coincide, so "
                     "this is the safe count.)", ""]
     if r["sweep"]:
