@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +11,7 @@
 #include <system_error>
 #include <thread>
 
+#include "inflate.h"
 #include "posix_error.h"
 #include "read_at.h"
 #include "unique_fd.h"
@@ -23,11 +23,6 @@ std::string chunk_name(const ChunkLayout& layout, const ChunkLayout::Chunk& chun
   std::string s = "chunk at (";
   for (size_t d = 0; d < layout.shape.size(); ++d) s += (d ? ", " : "") + std::to_string(chunk.offset[d]);
   return s + ")";
-}
-
-bool inflate_into(const uint8_t* src, uint64_t src_len, uint8_t* dst, uint64_t dst_len) {
-  uLongf out = static_cast<uLongf>(dst_len);
-  return ::uncompress(dst, &out, src, static_cast<uLong>(src_len)) == Z_OK && out == dst_len;
 }
 
 // HDF5's shuffle stores byte j of every element together; this puts them back.
@@ -95,7 +90,7 @@ Status decode_chunk(const ChunkLayout& layout, const ChunkLayout::Chunk& chunk, 
   for (size_t k = 0; k < undo.size(); ++k) {
     uint8_t* dst = (k + 1 == undo.size()) ? out : scratch.data();
     if (undo[k] == ChunkFilter::kDeflate) {
-      if (!inflate_into(src, src_len, dst, bytes)) return corrupt("does not inflate to one chunk");
+      if (!inflate_exact(src, src_len, dst, bytes)) return corrupt("does not inflate to one chunk");
     } else {
       if (src_len != bytes) return corrupt("has the wrong size to unshuffle");
       unshuffle(src, dst, bytes, layout.element_bytes);

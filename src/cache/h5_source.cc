@@ -6,6 +6,7 @@
 #include "glint/fingerprint.h"
 #include "glint/h5.h"
 #include "glint/segment_format.h"
+#include "h5_filters.h"
 #include "h5_handle.h"
 
 namespace glint {
@@ -103,6 +104,7 @@ Result<DatasetInfo> H5SourceImpl::describe(hid_t ds, const std::string& name) {
   if (dcpl.ok()) {
     out.chunked = H5Pget_layout(dcpl->get()) == H5D_CHUNKED;
     out.compressed = H5Pget_nfilters(dcpl->get()) > 0;
+    if (out.compressed) out.missing_filter = missing_filter(dcpl->get());
   }
   haddr_t offset = H5Dget_offset(ds);
   if (offset != HADDR_UNDEF && !out.chunked && !out.compressed &&
@@ -167,6 +169,7 @@ Status H5SourceImpl::read_rows(const std::string& dataset, uint64_t first, uint6
   Status st = h5_check(H5Dread(ds->get(), h5_memory_type(i->dtype), mspace->get(), fspace->get(),
                                H5P_DEFAULT, dst),
                        what);
+  if (!st.ok() && !i->missing_filter.empty()) return Status(Code::kUnsupported, what + ": " + i->missing_filter);
   if (!st.ok()) return Status(Code::kCorrupt, st.message() + " (is the file truncated or damaged?)");
   return st;
 }
