@@ -80,6 +80,7 @@ CacheOptions cache_options(const ManagerOptions& o, ProgressPrinter& progress) {
   CacheOptions options;
   options.shm_dir = o.shm_dir;
   options.share_group = o.share_group;
+  options.max_shm = o.max_shm;
   options.on_progress = [&progress](const LoadProgress& p) { progress.update(p); };
   options.on_warning = [](std::string_view w) {
     std::fprintf(stderr, "warning: %.*s\n", static_cast<int>(w.size()), w.data());
