@@ -61,20 +61,6 @@ Status unlink_same(int dir_fd, const std::string& dir, const std::string& name, 
   return Status::Ok();
 }
 
-// A segment is unlinked under its exclusive lock, so an attach between
-// open() and mmap() (which holds it shared) finishes first, or sees the name
-// gone and starts over. Best effort: an unreadable segment is not locked.
-UniqueFd lock_segment(int dir_fd, const std::string& name) {
-  const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-  UniqueFd fd(::openat(dir_fd, name.c_str(), flags | O_NOATIME));
-  if (!fd.valid() && errno == EPERM) fd.reset(::openat(dir_fd, name.c_str(), flags));
-  if (fd.valid()) {
-    while (::flock(fd.get(), LOCK_EX) != 0 && errno == EINTR) {
-    }
-  }
-  return fd;
-}
-
 void remove_segments(int dir_fd, const CleanupOptions& o, std::vector<SegmentInfo> segments,
                      CleanupReport& report) {
   int64_t now_ns = now_unix_ns();
@@ -85,7 +71,6 @@ void remove_segments(int dir_fd, const CleanupOptions& o, std::vector<SegmentInf
       continue;
     }
     if (!o.dry_run) {
-      UniqueFd held = lock_segment(dir_fd, info.file_name);
       Status st = unlink_same(dir_fd, o.shm_dir, info.file_name, info.inode);
       if (!st.ok()) {
         report.skipped.push_back(info.file_name + ": " + st.message());

@@ -73,10 +73,12 @@ void record_attach(int fd, const struct stat& st, const TrustPolicy& trust) {
 AttachResult try_attach(const std::string& path, const TrustPolicy& trust, bool populate) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) return open_failure(path, trust, errno);
-  // Held from here until the mapping exists (the descriptor's close drops
-  // it): eviction takes it exclusively before it looks for mappers, so it
-  // either sees our mapping or removes the name before we check the link
-  // count below. See docs/SHM_MANAGER.md, "Upkeep and races".
+  // A shared lock from here on. The mapping keeps the open file, so the lock
+  // lasts until the last mapping of this attach is gone (closing the
+  // descriptor does not drop it). Eviction only removes a segment whose
+  // exclusive lock it gets: never one that is mapped, or being attached; and
+  // an attach that waited for an eviction finds the link count 0 below and
+  // starts over. See docs/SHM_MANAGER.md, "Upkeep".
   int rc;
   while ((rc = ::flock(fd.get(), LOCK_SH)) != 0 && errno == EINTR) {
   }

@@ -41,10 +41,10 @@ struct Removal {
 
 // Removes each of `candidates` (listed with their inodes) that no process
 // maps or is attaching: each is locked exclusively (flock, non-blocking; an
-// attach holds it shared from open to mmap), /proc is scanned for mappers
-// after all locks are held, and a name is unlinked only while it still holds
-// the inode that was listed. An attach that lost the race sees a link count
-// of 0 and starts over.
+// attach holds it shared from open() for as long as its mapping lives), /proc
+// is scanned for other mappers after all locks are held, and a name is
+// unlinked only while it still holds the inode that was listed. An attach
+// that lost the race sees a link count of 0 and starts over.
 Removal remove_unused(const std::string& dir, std::vector<SegmentInfo> candidates);
 
 // True if upkeep may remove this segment at all: the caller's own, a valid

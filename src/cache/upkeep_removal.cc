@@ -1,12 +1,13 @@
 // Removing segments that nobody uses, safely against concurrent attaches.
 //
-// An attach holds flock(LOCK_SH) on the segment from open() until its mmap()
-// exists. Here every chosen segment is first locked with LOCK_EX|LOCK_NB (a
-// failure means an attach is under way: the segment stays), and only then is
-// /proc scanned for mappers. So an attach either finished before the lock,
-// and its mapping is seen, or it waits for the lock and finds the name
-// removed (link count 0) and starts over. It never maps a segment that this
-// code believes unused.
+// An attach takes flock(LOCK_SH) on the segment right after open(), and the
+// lock lives as long as its mapping does (the mapping holds the open file).
+// Here every chosen segment is first locked with LOCK_EX|LOCK_NB: a failure
+// means some process, of any user, maps it or is attaching it, and it stays.
+// Then /proc is scanned for mappers that did not come through the cache (a
+// numpy reader of docs/FORMAT.md). An attach that waits for our lock finds
+// the name removed (link count 0) and starts over: it never maps a segment
+// this code removes.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
