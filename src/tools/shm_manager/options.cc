@@ -79,6 +79,10 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
                  "With --load: make new segments readable by this group")
       ->type_name("GROUP");
   app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered");
+  app.add_flag("--no-reclaim", o.no_reclaim,
+               "With --load: keep the unused segments of older versions of --h5 FILE");
+  app.add_flag("--no-make-room", o.no_make_room,
+               "With --load: fail for lack of room rather than evict unused segments of other files");
   app.add_option_function<std::string>(
          "--max-shm,--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
          "Cap on what your segments may occupy (2G, 40%): --load evicts unused ones, least recently used "
@@ -113,8 +117,8 @@ std::string check_combination(const ManagerOptions& o) {
   if (!cleaning && (o.dry_run || o.stale || o.older_than_seconds)) {
     return "--dry-run, --stale and --older-than only apply to --cleanup and --cleanup-all";
   }
-  if (!o.load && (!o.datasets.empty() || !o.share_group.empty())) {
-    return "--datasets and --share-group only apply to --load";
+  if (!o.load && (!o.datasets.empty() || !o.share_group.empty() || o.no_reclaim || o.no_make_room)) {
+    return "--datasets, --share-group, --no-reclaim and --no-make-room only apply to --load";
   }
   if (o.rehash && o.h5.empty()) return "--rehash only applies with --h5 FILE";
   return "";
