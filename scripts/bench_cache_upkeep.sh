@@ -7,7 +7,9 @@
 #   2. 20 regenerations of a file in a sweep: what stays in shared memory;
 #   3. a sweep over files that together exceed shared memory (a private tmpfs,
 #      needs root for `unshare -m`): loads shared vs failed for lack of room,
-#      with and without making room.
+#      with and without making room;
+#   4. the cache work of an attach (BM_OpenSharedAttach), which now also takes
+#      the segment's shared lock and records its last use.
 # Usage: scripts/bench_cache_upkeep.sh [--reps N]
 # Environment: BUILD_DIR (default build-bench), BENCH_WORK (default: a fresh
 # temporary directory, removed at the end). Needs about 1 GB in /dev/shm.
@@ -23,7 +25,7 @@ done
 
 echo "bench_cache_upkeep: building into $build (Release)" >&2
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" -j"$(nproc)" shm_manager make_glint_dataset
+ninja -C "$build" -j"$(nproc)" shm_manager make_glint_dataset cache_bench
 
 work="${BENCH_WORK:-}"
 if [ -z "$work" ]; then

@@ -30,7 +30,9 @@ std::string plugin_paths() {
   if (H5PLsize(&n) < 0) return "HDF5_PLUGIN_PATH";
   for (unsigned i = 0; i < n; ++i) {
     char buf[1024] = {};
-    if (H5PLget(i, buf, sizeof buf) > 0) out += (out.empty() ? "" : ":") + std::string(buf);
+    if (H5PLget(i, buf, sizeof buf) <= 0) continue;
+    if (!out.empty()) out += ':';
+    out += buf;
   }
   return out.empty() ? "HDF5_PLUGIN_PATH" : out;
 }
