@@ -51,10 +51,11 @@ struct Holdings {
   uint64_t mapped = 0;  // of `used`, held by running processes
 };
 
-Holdings holdings_of(const UpkeepContext& ctx, bool with_removed) {
+Holdings holdings_of(const UpkeepContext& ctx, bool with_removed, bool find_mappers = true) {
   Holdings h;
   ListOptions list;
   list.shm_dir = ctx.shm_dir;
+  list.find_mappers = find_mappers;
   auto all = list_segments(list);
   if (all.ok()) {
     for (SegmentInfo& s : *all) {
@@ -163,15 +164,16 @@ Result<SegmentWriter> create_segment(const UpkeepContext& ctx, const RawSegmentH
 }
 
 Removal reclaim_old_versions(const UpkeepContext& ctx, const std::string& source_path) {
-  Holdings h = holdings_of(ctx, /*with_removed=*/false);
-  std::vector<SegmentInfo> old, waiting;
+  // remove_unused finds the mappers (one /proc scan, after locking): the
+  // listing need not.
+  Holdings h = holdings_of(ctx, /*with_removed=*/false, /*find_mappers=*/false);
+  std::vector<SegmentInfo> old;
   for (SegmentInfo& s : h.mine) {
     if (!s.trailer || s.trailer->source_path != source_path || s.md5 == ctx.keep_md5) continue;
-    if (!removable_by(s, ctx.uid)) continue;
-    (s.mapped_by.empty() ? old : waiting).push_back(std::move(s));
+    if (removable_by(s, ctx.uid)) old.push_back(std::move(s));
   }
+  if (old.empty()) return Removal{};
   Removal r = remove_unused(ctx.shm_dir, std::move(old));
-  for (auto& s : waiting) r.in_use.push_back(std::move(s));
   journal_removals(ctx.shm_dir, ctx.uid, "reclaimed", r.removed);
   if (ctx.say && (!r.removed.empty() || !r.in_use.empty())) {
     std::string line = "older versions of " + source_path + ": reclaimed " + std::to_string(r.removed.size()) +
