@@ -1,7 +1,5 @@
 #include "h5_handle.h"
 
-#include "h5_filters.h"
-
 namespace glint {
 namespace {
 
@@ -34,10 +32,7 @@ std::unique_lock<std::recursive_mutex> h5_lock() {
   static std::recursive_mutex mu;
   static std::once_flag once;
   std::unique_lock<std::recursive_mutex> lock(mu);
-  std::call_once(once, [] {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    prepare_filter_plugins();  // before HDF5 may look for a plugin
-  });
+  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
   return lock;
 }
 

@@ -180,6 +180,7 @@ Result<std::unique_ptr<H5Source>> H5Source::open(const std::string& path) {
   auto id = identify_file(path);
   if (!id.ok()) return id.status();
   auto lock = h5_lock();
+  prepare_filter_plugins();  // before HDF5 may look for a filter plugin
   htri_t is_h5 = H5Fis_hdf5(path.c_str());
   H5Eclear2(H5E_DEFAULT);
   if (is_h5 <= 0) {
