@@ -62,6 +62,21 @@ struct CacheOptions {
   // removed to make room or reclaimed, ...).
   std::function<void(std::string_view)> on_warning;
 
+  // Loading tuning. The defaults suit a small machine; none changes a byte
+  // of what is loaded.
+  // Threads that copy a contiguous, unfiltered dataset into its segment
+  // (sendfile, in the kernel). Default 2: both cores of a small machine; the
+  // copy is bound by memory bandwidth, so more rarely helps. Values < 1 mean 1.
+  int copy_threads = 2;
+  // Threads that decompress a chunked, filtered dataset. Default 0: one per
+  // core, at most 8 (decoding is CPU-bound).
+  int decode_threads = 0;
+  // The most one copy system call (or one HDF5 read) moves, which is also how
+  // often on_progress is called while loading. Default 32 MiB; values below
+  // 4096 mean 4096. The reliability tests lower it so that a small load
+  // reports in many steps and a test can stop the loader at many points.
+  uint64_t fill_step_bytes = uint64_t{32} << 20;
+
   // Upkeep of shm_dir (docs/SHM_MANAGER.md, "Upkeep"). It only ever removes
   // the caller's own segments that no process maps or is attaching.
   // Cap on what this user's glint segments in shm_dir may occupy (none by

@@ -12,7 +12,7 @@
 #include "glint/inventory.h"
 #include "glint/segment_format.h"
 #include "glint/status.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint::inventory_internal {
 
@@ -37,8 +37,5 @@ std::string canonical_prefix(const std::string& dir);
 // Inode -> processes mapping it, for the files of shm_dir (one pass over
 // /proc/*/maps; only processes we may read).
 std::map<uint64_t, std::vector<pid_t>> mappers_by_inode(const std::string& dir);
-
-// The user name for a uid, or the uid as text.
-std::string user_name(uid_t uid);
 
 }  // namespace glint::inventory_internal

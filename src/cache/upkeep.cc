@@ -7,16 +7,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "util/byte_size.h"
+
 namespace glint {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-
-std::string mb(uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
-  return buf;
-}
 
 std::string ago(int64_t unix_ns) {
   timespec now;
@@ -109,7 +105,7 @@ void tell_evicted(const UpkeepContext& ctx, const Removal& r, std::string_view w
   if (!ctx.say) return;
   std::string names;
   for (const SegmentInfo& s : r.removed) {
-    names += (names.empty() ? "" : ", ") + s.file_name + " (" + mb(s.file_bytes) + ", last attached " +
+    names += (names.empty() ? "" : ", ") + s.file_name + " (" + format_bytes(s.file_bytes) + ", last attached " +
              ago(s.last_attach_unix_ns) + ")";
   }
   ctx.say("made room for " + std::string(what) + " in " + ctx.shm_dir + ": removed " +
@@ -120,9 +116,9 @@ void tell_evicted(const UpkeepContext& ctx, const Removal& r, std::string_view w
 Status over_budget(const UpkeepContext& ctx, uint64_t needed, uint64_t cap, const Holdings& h,
                    std::string_view what) {
   return Status(Code::kNoSpace,
-                "not enough shared memory in the budget for " + std::string(what) + ": needs " + mb(needed) +
-                    ", your glint segments in " + ctx.shm_dir + " use " + mb(h.used) + " of " + mb(cap) +
-                    " (--max_shm / GLINT_MAX_SHM " + ctx.budget.text() + "), " + mb(h.mapped) +
+                "not enough shared memory in the budget for " + std::string(what) + ": needs " + format_bytes(needed) +
+                    ", your glint segments in " + ctx.shm_dir + " use " + format_bytes(h.used) + " of " + format_bytes(cap) +
+                    " (--max_shm / GLINT_MAX_SHM " + ctx.budget.text() + "), " + format_bytes(h.mapped) +
                     " of it mapped by running processes; raise the budget or stop trainings that use other files");
 }
 
@@ -177,7 +173,7 @@ Removal reclaim_old_versions(const UpkeepContext& ctx, const std::string& source
   journal_removals(ctx.shm_dir, ctx.uid, "reclaimed", r.removed);
   if (ctx.say && (!r.removed.empty() || !r.in_use.empty())) {
     std::string line = "older versions of " + source_path + ": reclaimed " + std::to_string(r.removed.size()) +
-                       " segment" + (r.removed.size() == 1 ? "" : "s") + " (" + mb(r.freed_bytes) + ")";
+                       " segment" + (r.removed.size() == 1 ? "" : "s") + " (" + format_bytes(r.freed_bytes) + ")";
     if (!r.in_use.empty()) {
       line += "; " + std::to_string(r.in_use.size()) +
               " still mapped, removed by a later load or cleanup after their last user exits";

@@ -14,8 +14,9 @@
 
 #include "glint/inventory.h"
 #include "read_at.h"
-#include "unique_fd.h"
 #include "upkeep.h"
+#include "util/byte_size.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {
@@ -28,12 +29,6 @@ std::string timestamp() {
   ::localtime_r(&now, &local);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
-  return buf;
-}
-
-std::string mb(uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
   return buf;
 }
 
@@ -74,7 +69,7 @@ void journal_removals(const std::string& shm_dir, uid_t uid, std::string_view wh
   std::string lines;
   const std::string when = timestamp();
   for (const SegmentInfo& s : removed) {
-    lines += when + " " + std::string(why) + " " + s.file_name + " (" + mb(s.file_bytes) + ")";
+    lines += when + " " + std::string(why) + " " + s.file_name + " (" + format_bytes(s.file_bytes) + ")";
     if (s.trailer) lines += ": " + s.trailer->source_path;
     lines += "\n";
   }

@@ -11,7 +11,7 @@
 #include "glint/cache.h"
 #include "support/h5_fixture.h"
 #include "support/temp_dir.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

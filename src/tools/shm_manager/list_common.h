@@ -30,7 +30,7 @@ void print_removed(const std::vector<RemovedSegment>& removed);
 void print_upkeep(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv);
 nlohmann::json upkeep_json(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv);
 
-// "3 segments, 490.6 MB (1 removed but still mapped: 245.3 MB)".
+// "3 segments, 490.6 MiB (1 removed but still mapped: 245.3 MiB)".
 std::string summary_line(const Inventory& inv);
 
 // {"segments": [...], "removed_still_mapped": [...], totals}.
