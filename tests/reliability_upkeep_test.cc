@@ -44,7 +44,7 @@ TEST_F(UpkeepTest, MappedAndOtherUsersSegmentsAreNeverEvictedAndTheLoadFailsAsTo
     const std::string foreign = dir + "/" + other.datasets[0].segment;
     f.expect(::chown(foreign.c_str(), 65534, 65534) == 0, "chown");
     ProbeReport c = open_file(2, dir);
-    f.expect(!c.ok && contains(c.error, "not enough shared memory in " + dir) && contains(c.error, "needs 6.3 MB"),
+    f.expect(!c.ok && contains(c.error, "not enough shared memory in " + dir) && contains(c.error, "needs 6.0 MiB"),
              "today's no-space message: " + c.raw);
     f.expect(c.warnings.empty(), "nothing removed: " + joined(c.warnings));
     f.expect(present(dir, held.datasets[0].segment) && present(dir, other.datasets[0].segment), "both stay");
