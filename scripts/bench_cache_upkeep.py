@@ -219,7 +219,7 @@ def machine():
 
 
 def write(out, d, regen, regen_off, sweep, cmd, loads):
-    mb = lambda x: f"{x / 2**20:.1f} MB"
+    mb = lambda x: f"{x / 2**20:.1f} MiB"
     lines = [
         "# Cache upkeep and compressed loads",
         "",
