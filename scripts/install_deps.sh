@@ -8,7 +8,7 @@ packages=(
   pkg-config git
   libhdf5-dev hdf5-tools
   libssl-dev zlib1g-dev libdeflate-dev
-  hdf5-filter-plugin hdf5-plugin-lzf
+  hdf5-filter-plugin hdf5-plugin-lzf liblzf1
   libtorch-dev libgloo-dev libopenblas0-openmp
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -78,6 +78,10 @@ This file is written by `scripts/reliability_report.sh`; do not edit by hand.
 | 11 | After a crash of all users, the next start reuses the complete segments; there are never incomplete ones. | `StampedeTest.RestartAfterEveryUserWasKilledReusesCompleteSegments` (and scenario 2 for killed loaders). | @S11@ |
 | 12 | Another user cannot read a default (0400) segment and is told why and about `--share-group`; with a group both belong to, a member attaches read-only (0440). | `UsersTest.PrivateByDefaultAndSharedWithTheGroupOnRequest`: group and two users made with groupadd/useradd, removed at the end; probes run as them (setgid/setuid, exec). Skipped with the reason when not root. | @S12@ |
 | 13 | The cache's tests pass under ASan+UBSan and TSan. | `scripts/sanitizer_check.sh` (build-asan, build-tsan; `ctest -L "cache|integration|reliability"`). | run separately |
+| 14 | A load that lacks room makes it from the caller's unused segments, least recently used first, only as many as needed, and says which in one line; never a mapped segment, another user's, or one being loaded; if that is not enough, today's kNoSpace message. | `UpkeepTest.LoadEvictsTheLeastRecentlyUsedUnusedSegmentOnlyAndSaysWhich`, `UpkeepTest.MappedAndOtherUsersSegmentsAreNeverEvictedAndTheLoadFailsAsToday`, `UpkeepTest.ASegmentBeingLoadedIsNotTouchedWhileAnUnusedOneMakesRoom`: 16 MiB private tmpfs, files of one 6 MiB dataset; a holder probe, a segment chowned to another uid, a loader stopped mid-load; the journal records the eviction. Unit level: `UpkeepRemovalTest.*` (mapped through the cache, mapped by a plain mmap, being attached, replaced, last-use record). | @S14@ |
+| 15 | `--max_shm` caps what the user's segments occupy: loads evict to stay within it; when everything in the way is mapped, kNoSpace names the budget, the usage and the mapped share. | `UpkeepTest.BudgetKeepsTheUsersSegmentsWithinMaxShm`: 64 MiB tmpfs, budget 13M, 4 files loaded twice round; tmpfs usage checked after every load; two holders, then a third file. | @S15@ |
+| 16 | Old versions are reclaimed: after 20 regenerations of a file, the directory holds the current version plus only the versions still mapped; those go at the next load after their users exit; off on request. | `UpkeepTest.TwentyRegenerationsLeaveOneVersionPlusWhatIsStillMapped`: versions 5 and 12 held by probes; the warning of version 13 says what was reclaimed and what waits; 20 journal lines; `--no-reclaim` keeps the old one. | @S16@ |
+| 17 | Eviction is safe against concurrent loads and attaches: an attach never maps a segment being removed (it waits, sees it gone, starts over); with 8 processes over files that do not all fit, every process gets the right bytes or the no-space error on which trainers fall back, mapped segments keep their names, and nothing is left behind. | `UpkeepTest.AnAttachThatWaitedForAnEvictionFindsTheSegmentGoneAndLoadsAgain` (the attach proven blocked on the segment's flock in /proc/locks, then the name removed); `UpkeepTest.EightProcessesOverFilesThatDoNotAllFitGetCorrectDataAndLeaveNothingBehind`: 6 rounds of 8 probes (5 released together by a pipe, 3 holding their mappings) over 4 files of 6 MiB in a 14 MiB tmpfs; after each round no lock file and tmpfs usage equal to the named files. | @S17@ |
 
 ## Failures found and fixed
 
@@ -122,6 +126,10 @@ sed -e "s|@DATE@|$(date -u '+%Y-%m-%d %H:%M UTC')|" \
     -e "s|@S10@|$(passed ForkedWorkersReadTheSameBytes)|" \
     -e "s|@S11@|$(passed RestartAfterEveryUserWasKilledReusesCompleteSegments)|" \
     -e "s|@S12@|$(passed PrivateByDefaultAndSharedWithTheGroupOnRequest)|" \
+    -e "s|@S14@|$(passed LoadEvictsTheLeastRecentlyUsedUnusedSegmentOnlyAndSaysWhich)|" \
+    -e "s|@S15@|$(passed BudgetKeepsTheUsersSegmentsWithinMaxShm)|" \
+    -e "s|@S16@|$(passed TwentyRegenerationsLeaveOneVersionPlusWhatIsStillMapped)|" \
+    -e "s|@S17@|$(passed EightProcessesOverFilesThatDoNotAllFitGetCorrectDataAndLeaveNothingBehind)|" \
     "$log_dir/template.md" > "$out"
 echo "wrote $out"
 [[ $ctest_rc -eq 0 && $fuzz_rc -eq 0 ]]

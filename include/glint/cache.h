@@ -18,6 +18,10 @@
 //   with share_group, by that group), not writable by group or others, and its
 //   header agrees with its real size. An invalid segment of the caller's own is
 //   removed and rebuilt (a warning says so); a foreign one is an error.
+// - An attach holds a shared lock on the segment from open() to mmap(); the
+//   upkeep (make_room, reclaim_old_versions) removes a segment only under an
+//   exclusive one and after finding no mapper, so an attach never maps a
+//   segment being evicted: it finds it gone and loads or attaches anew.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +33,7 @@
 
 #include "glint/dtype.h"
 #include "glint/fingerprint.h"
+#include "glint/shm_budget.h"
 #include "glint/status.h"
 
 namespace glint {
@@ -53,7 +58,8 @@ struct CacheOptions {
   bool populate = false;
   // Called from the loading thread as a dataset is loaded. May be empty.
   std::function<void(const LoadProgress&)> on_progress;
-  // Receives one-line warnings (an invalid own segment rebuilt, ...).
+  // Receives one-line warnings (an invalid own segment rebuilt, segments
+  // removed to make room or reclaimed, ...).
   std::function<void(std::string_view)> on_warning;
 
   // Loading tuning. The defaults suit a small machine; none changes a byte
@@ -70,6 +76,20 @@ struct CacheOptions {
   // 4096 mean 4096. The reliability tests lower it so that a small load
   // reports in many steps and a test can stop the loader at many points.
   uint64_t fill_step_bytes = uint64_t{32} << 20;
+
+  // Upkeep of shm_dir (docs/SHM_MANAGER.md, "Upkeep"). It only ever removes
+  // the caller's own segments that no process maps or is attaching.
+  // Cap on what this user's glint segments in shm_dir may occupy (none by
+  // default). A load that would exceed it first evicts; if that is not
+  // enough it fails with kNoSpace.
+  ShmBudget max_shm;
+  // When a load needs more room than shm_dir has (or the budget allows),
+  // remove unused segments of other files, least recently attached first,
+  // only as many as needed.
+  bool make_room = true;
+  // After loading a file's new version, remove the unused segments of its
+  // older versions (same path, other MD5).
+  bool reclaim_old_versions = true;
 };
 
 // A read-only view of one dataset in shared memory. Move-only; owns the

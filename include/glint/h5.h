@@ -23,6 +23,9 @@ struct DatasetInfo {
   uint64_t bytes = 0;            // product(shape) * dtype_size(dtype)
   bool chunked = false;          // layout, for diagnostics and benchmarks
   bool compressed = false;
+  // Why HDF5 cannot decode it here: the missing filter (name and id) and the
+  // Debian package that provides it. "" when every filter is available.
+  std::string missing_filter;
   int64_t file_offset = -1;      // contiguous, unfiltered data: its byte offset; else -1
 };
 

@@ -29,6 +29,9 @@ struct SegmentInfo {
   uint64_t inode = 0;
   uint64_t file_bytes = 0;      // real size of the segment
   int64_t modified_unix_ns = 0; // when it was published
+  // The last attach (the segment's atime, set by every attach of its owner):
+  // "least recently used" for eviction. Listing does not change it.
+  int64_t last_attach_unix_ns = 0;
   // Set when the header is valid (even if the trailer is not).
   std::optional<SegmentLayout> layout;
   // Set when the trailer is valid; absent from segments without one.
@@ -97,5 +100,11 @@ struct CleanupReport {
 // failed unlink) are listed in `skipped`; the call itself fails only when
 // shm_dir cannot be read.
 Result<CleanupReport> cleanup_segments(const CleanupOptions& options);
+
+// What the cache removed by itself in shm_dir (old versions reclaimed,
+// unused segments evicted to make room), the caller's last `max_lines`
+// records, oldest first: "2026-12-06 01:02:03 reclaimed glint_<md5>_images
+// (245.3 MB): older version of /data/train.h5". Empty when there are none.
+std::vector<std::string> read_upkeep_journal(const std::string& shm_dir, size_t max_lines);
 
 }  // namespace glint

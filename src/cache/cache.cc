@@ -18,6 +18,7 @@
 #include "segment_reader.h"
 #include "segment_writer.h"
 #include "shared_dataset_impl.h"
+#include "upkeep.h"
 #include "util/dataset_name.h"
 #include "util/posix_error.h"
 #include "util/time.h"
@@ -44,6 +45,10 @@ struct Context {
   unsigned lock_mode() const { return trust.group ? 0660 : 0600; }
   void warn(const std::string& text) const {
     if (options.on_warning) options.on_warning(text);
+  }
+  UpkeepContext upkeep() const {
+    return UpkeepContext{options.shm_dir, trust.uid, options.max_shm, options.make_room, fp.md5,
+                         [this](const std::string& line) { warn(line); }};
   }
 };
 
@@ -131,6 +136,10 @@ Result<DatasetInfo> loadable_info(Context& ctx, const std::string& dataset) {
     return Status(Code::kInvalidArgument, "dataset '" + dataset + "' of " + ctx.fp.path +
                                               " is empty (a dimension is 0); there is nothing to share");
   }
+  if (!info->missing_filter.empty()) {
+    return Status(Code::kUnsupported, "dataset '" + dataset + "' of " + ctx.fp.path + " cannot be loaded: " +
+                                          info->missing_filter);
+  }
   return info;
 }
 
@@ -157,7 +166,7 @@ Result<SegmentWriter::Published> load(Context& ctx, const std::string& dataset, 
   auto header = make_header(info->dtype, info->shape, static_cast<uint32_t>(trailer.size()));
   if (!header.ok()) return header.status().with_context("dataset '" + dataset + "' of " + ctx.fp.path);
   const std::string what = "dataset '" + dataset + "' of " + ctx.fp.path;
-  auto writer = SegmentWriter::create(ctx.options.shm_dir, *header, trailer, what);
+  auto writer = create_segment(ctx.upkeep(), *header, trailer, what);
   if (!writer.ok()) return writer.status();
   FillProgress progress;
   if (ctx.options.on_progress) {
@@ -279,6 +288,8 @@ Result<std::vector<SharedDataset>> open_shared(const std::string& h5_path, const
     }
     out.push_back(std::move(one.value()));
   }
+  bool loaded = std::any_of(out.begin(), out.end(), [](const SharedDataset& d) { return d.loaded_here(); });
+  if (loaded && options.reclaim_old_versions) reclaim_old_versions(ctx.upkeep(), ctx.fp.path);
   return out;
 }
 

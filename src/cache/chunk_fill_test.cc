@@ -71,6 +71,7 @@ TEST_F(ChunkFillTest, EveryFilterCombinationRankAndEdgeChunkDecodesToTheWrittenB
       chunked("rank1", H5T_NATIVE_DOUBLE, {1001}, {64}, true, 9),
       chunked("tiles_rank4", H5T_NATIVE_INT16, {3, 5, 7, 6}, {2, 2, 3, 4}, true, 2),
       chunked("one_chunk", H5T_NATIVE_INT32, {4, 4}, {4, 4}, false, 6),
+      chunked("bytes_shuffle", H5T_NATIVE_UINT8, {6, 10}, {2, 10}, true, 3),
   };
   write_h5(h5_, sets);
   for (const auto& s : sets) {

@@ -6,6 +6,7 @@
 #include "glint/fingerprint.h"
 #include "glint/h5.h"
 #include "glint/segment_format.h"
+#include "h5_filters.h"
 #include "h5_memory_type.h"
 #include "util/h5_handle.h"
 #include "util/dataset_name.h"
@@ -101,6 +102,7 @@ Result<DatasetInfo> H5SourceImpl::describe(hid_t ds, const std::string& name) {
   if (dcpl.ok()) {
     out.chunked = H5Pget_layout(dcpl->get()) == H5D_CHUNKED;
     out.compressed = H5Pget_nfilters(dcpl->get()) > 0;
+    if (out.compressed) out.missing_filter = missing_filter(dcpl->get());
   }
   haddr_t offset = H5Dget_offset(ds);
   if (offset != HADDR_UNDEF && !out.chunked && !out.compressed &&
@@ -165,6 +167,7 @@ Status H5SourceImpl::read_rows(const std::string& dataset, uint64_t first, uint6
   Status st = h5_check(H5Dread(ds->get(), h5_memory_type(i->dtype), mspace->get(), fspace->get(),
                                H5P_DEFAULT, dst),
                        what);
+  if (!st.ok() && !i->missing_filter.empty()) return Status(Code::kUnsupported, what + ": " + i->missing_filter);
   if (!st.ok()) return Status(Code::kCorrupt, st.message() + " (is the file truncated or damaged?)");
   return st;
 }
@@ -175,6 +178,7 @@ Result<std::unique_ptr<H5Source>> H5Source::open(const std::string& path) {
   auto id = identify_file(path);
   if (!id.ok()) return id.status();
   auto lock = h5_lock();
+  prepare_filter_plugins();  // before HDF5 may look for a filter plugin
   htri_t is_h5 = H5Fis_hdf5(path.c_str());
   H5Eclear2(H5E_DEFAULT);
   if (is_h5 <= 0) {

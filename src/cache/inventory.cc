@@ -52,12 +52,6 @@ std::string lock_target(std::string_view name) {
   return parse_segment_name(name).ok() ? std::string(name) : "";
 }
 
-}  // namespace inventory_internal
-
-namespace {
-
-using namespace inventory_internal;
-
 // "/dev/shm/" for "/dev/shm", as /proc spells it (symlinks resolved).
 std::string canonical_prefix(const std::string& dir) {
   char buf[PATH_MAX];
@@ -66,14 +60,25 @@ std::string canonical_prefix(const std::string& dir) {
   return out.back() == '/' ? out : out + "/";
 }
 
-void attach_mappers(const std::string& dir, std::vector<SegmentInfo>& segments) {
+std::map<uint64_t, std::vector<pid_t>> mappers_by_inode(const std::string& dir) {
   std::map<uint64_t, std::vector<pid_t>> by_inode;
   struct stat dir_st;
-  if (::stat(dir.c_str(), &dir_st) != 0) return;
+  if (::stat(dir.c_str(), &dir_st) != 0) return by_inode;
   for (const MappedFile& file : scan_proc_maps(canonical_prefix(dir))) {
     // Matching by device and inode sees through renames and path spellings.
     if (file.dev == dir_st.st_dev) by_inode[file.inode].push_back(file.pid);
   }
+  return by_inode;
+}
+
+}  // namespace inventory_internal
+
+namespace {
+
+using namespace inventory_internal;
+
+void attach_mappers(const std::string& dir, std::vector<SegmentInfo>& segments) {
+  auto by_inode = mappers_by_inode(dir);
   for (SegmentInfo& info : segments) {
     auto it = by_inode.find(info.inode);
     if (it != by_inode.end()) info.mapped_by = it->second;

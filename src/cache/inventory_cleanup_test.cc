@@ -76,6 +76,7 @@ TEST_F(CleanupTest, StaleOnlyKeepsSegmentsOfUnchangedFiles) {
 }
 
 TEST_F(CleanupTest, Md5AndSourcePathSelectOneFileAndItsOlderVersions) {
+  cache_.reclaim_old_versions = false;  // keep the older version for the cleanup to select
   std::string other = tmp_.file("other.h5");
   write_source(other, /*seed=*/5);
   load(other);

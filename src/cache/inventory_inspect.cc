@@ -32,6 +32,7 @@ void fill_stat(const struct stat& st, SegmentInfo& info) {
   info.inode = st.st_ino;
   info.file_bytes = S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
   info.modified_unix_ns = to_ns(st.st_mtim);
+  info.last_attach_unix_ns = to_ns(st.st_atim);
 }
 
 // Reads exactly `size` bytes at `offset`, or fewer if the file is shorter.
@@ -132,7 +133,10 @@ SegmentInfo inspect_segment(int dir_fd, const std::string& dir, const std::strin
     return info;
   }
   // O_NONBLOCK: if the name was swapped for a FIFO since fstatat, do not hang.
-  UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  // O_NOATIME (allowed to the owner only): reading for a listing is not a use.
+  const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+  UniqueFd fd(::openat(dir_fd, name.c_str(), flags | (st.st_uid == ::geteuid() ? O_NOATIME : 0)));
+  if (!fd.valid() && errno == EPERM) fd.reset(::openat(dir_fd, name.c_str(), flags));
   if (!fd.valid()) {
     int err = errno;
     if (err == ENOENT) present = false;

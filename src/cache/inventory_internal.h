@@ -3,6 +3,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +30,12 @@ std::string lock_target(std::string_view name);
 // `present` is false when it vanished while being inspected.
 SegmentInfo inspect_segment(int dir_fd, const std::string& dir, const std::string& name,
                             const ParsedSegmentName& parsed, bool& present);
+
+// "/dev/shm/" for "/dev/shm", as /proc spells it (symlinks resolved).
+std::string canonical_prefix(const std::string& dir);
+
+// Inode -> processes mapping it, for the files of shm_dir (one pass over
+// /proc/*/maps; only processes we may read).
+std::map<uint64_t, std::vector<pid_t>> mappers_by_inode(const std::string& dir);
 
 }  // namespace glint::inventory_internal

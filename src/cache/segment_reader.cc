@@ -1,6 +1,7 @@
 #include "segment_reader.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,13 +53,34 @@ AttachResult open_failure(const std::string& path, const TrustPolicy& trust, int
   return reject(path, st, trust, posix_error("open segment " + path, err));
 }
 
+// The segment's atime is its record of the last attach, the key of "least
+// recently used" for eviction; it survives restarts. Only the owner may set
+// it on a read-only descriptor; others' attaches are not recorded (their
+// segments are never evicted by us anyway). One syscall, no page touched.
+void record_attach(int fd, const struct stat& st, const TrustPolicy& trust) {
+  if (st.st_uid != trust.uid) return;
+  const timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_OMIT}};
+  (void)::futimens(fd, times);  // best effort: an old record only makes eviction pick it sooner
+}
+
 }  // namespace
 
 AttachResult try_attach(const std::string& path, const TrustPolicy& trust, bool populate) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) return open_failure(path, trust, errno);
+  // A shared lock from here on. The mapping keeps the open file, so the lock
+  // lasts until the last mapping of this attach is gone (closing the
+  // descriptor does not drop it). Eviction only removes a segment whose
+  // exclusive lock it gets: never one that is mapped, or being attached; and
+  // an attach that waited for an eviction finds the link count 0 below and
+  // starts over. See docs/SHM_MANAGER.md, "Upkeep".
+  int rc;
+  while ((rc = ::flock(fd.get(), LOCK_SH)) != 0 && errno == EINTR) {
+  }
+  if (rc != 0) return fail(Outcome::kError, posix_error("lock " + path, errno));
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return fail(Outcome::kError, posix_error("fstat " + path, errno));
+  if (st.st_nlink == 0) return fail(Outcome::kMissing, Status());  // removed meanwhile: load or attach anew
   if (!S_ISREG(st.st_mode)) {
     return reject(path, st, trust, Status(Code::kCorrupt, "segment " + path + " is not a regular file"));
   }
@@ -82,6 +104,7 @@ AttachResult try_attach(const std::string& path, const TrustPolicy& trust, bool 
   const char* trailer_begin = reinterpret_cast<const char*>(mapping->data()) + kSegmentHeaderBytes + mapped->payload_bytes;
   auto trailer = parse_trailer(std::string_view(trailer_begin, mapped->trailer_bytes));
   if (!trailer.ok()) return reject(path, st, trust, trailer.status().with_context("segment " + path));
+  record_attach(fd.get(), st, trust);
   AttachResult r;
   r.outcome = Outcome::kAttached;
   r.mapping = std::move(mapping.value());

@@ -26,6 +26,15 @@ CLI::Validator fraction_below_one() {
       "in [0, 1)");
 }
 
+CLI::Validator shm_budget_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto b = parse_shm_budget(text);
+        return b.ok() ? "" : b.status().message();
+      },
+      "SIZE|PERCENT");
+}
+
 void add_data_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--h5", o.h5, "HDF5 file with the training data (required)");
   app.add_option("--images", o.images, "dataset of images in the file ([N,H,W] or [N,C,H,W])");
@@ -42,6 +51,12 @@ void add_data_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--shm_dir", o.shm_dir, "directory of the shared-memory segments");
   app.add_option("--share_group", o.share_group,
                  "group whose members may share the segments (\"\" = only you)");
+  app.add_option_function<std::string>(
+         "--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
+         "cap on what your segments may occupy in --shm_dir (2G, 40%; default none): unused ones are "
+         "evicted, least recently used first")
+      ->envname(kMaxShmEnv)
+      ->check(shm_budget_validator());
   app.add_option("--fingerprint_dir", o.fingerprint_dir,
                  "where file MD5s are remembered (\"\" = ~/.cache/glint/fingerprints)");
   app.add_option("--num_workers", o.num_workers, "threads building batches (0 = in the step)")

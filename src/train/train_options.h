@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "glint/shm_budget.h"
+
 namespace CLI {
 class App;
 }
@@ -32,6 +34,9 @@ struct TrainOptions {
   std::string share_group;
   // Where file fingerprints (MD5) are remembered ("" = per-user default).
   std::string fingerprint_dir;
+  // Cap on this user's glint segments in shm_dir (--max_shm SIZE|PERCENT,
+  // default GLINT_MAX_SHM, else none); loads evict unused segments to keep it.
+  ShmBudget max_shm;
 
   int num_workers = 4;       // loader threads; 0 builds batches in the step
   int64_t batch = 16;

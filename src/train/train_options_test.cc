@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,7 @@ TEST(TrainOptionsTest, EachBadValueIsOneLineAndExitCodeTwo) {
       {{"--h5", "f", "--num_workers", "-2"}, "--num_workers"},
       {{"--h5", "f", "--no_such_flag"}, "--no_such_flag"},
       {{"--batch", "4"}, "--h5 is required"},
+      {{"--h5", "f", "--max_shm", "lots"}, "'lots' is not a shared-memory budget"},
   };
   for (const auto& [args, expected] : cases) {
     const Parsed p = parse(args);
@@ -96,6 +98,17 @@ TEST(TrainOptionsTest, EachBadValueIsOneLineAndExitCodeTwo) {
     EXPECT_EQ(std::count(p.err.begin(), p.err.end(), '\n'), 1) << p.err;
     EXPECT_EQ(p.err.rfind("train_glint_unet: ", 0), 0u) << p.err;
   }
+}
+
+TEST(TrainOptionsTest, MaxShmComesFromTheFlagElseFromGlintMaxShm) {
+  EXPECT_FALSE(parse({"--h5", "f"}).options.max_shm.limited());
+  EXPECT_EQ(parse({"--h5", "f", "--max_shm", "2G"}).options.max_shm.bytes, 2ull << 30);
+  ::setenv("GLINT_MAX_SHM", "40%", 1);
+  const Parsed from_env = parse({"--h5", "f"});
+  const Parsed flag_wins = parse({"--h5", "f", "--max_shm", "1G"});
+  ::unsetenv("GLINT_MAX_SHM");
+  EXPECT_EQ(from_env.options.max_shm.percent, 40);
+  EXPECT_EQ(flag_wins.options.max_shm.bytes, 1ull << 30);
 }
 
 }  // namespace

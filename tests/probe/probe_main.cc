@@ -31,6 +31,9 @@ struct ProbeOptions {
   bool hold = false;
   int64_t pause_after_bytes = -1;
   uint64_t fill_step = 0;
+  std::string max_shm;
+  bool no_reclaim = false;
+  bool no_make_room = false;
 };
 
 void setup_probe(CLI::App& app, ProbeOptions& o) {
@@ -47,6 +50,9 @@ void setup_probe(CLI::App& app, ProbeOptions& o) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--fill-step", o.fill_step, "progress step of the loader in bytes (default 32 MiB)")
       ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 40));
+  app.add_option("--max-shm", o.max_shm, "budget for this user's segments (SIZE|PERCENT)");
+  app.add_flag("--no-reclaim", o.no_reclaim, "keep segments of older versions of the file");
+  app.add_flag("--no-make-room", o.no_make_room, "never evict unused segments to make room");
 }
 
 void wait_for_stdin_eof() {
@@ -82,6 +88,14 @@ int run_probe(const ProbeOptions& o) {
   options.shm_dir = o.shm_dir;
   options.fingerprint.store_dir = o.store_dir;
   options.share_group = o.share_group;
+  auto budget = glint::parse_shm_budget(o.max_shm);
+  if (!budget.ok()) {
+    std::cerr << budget.status().message() << std::endl;
+    return 2;
+  }
+  options.max_shm = *budget;
+  options.reclaim_old_versions = !o.no_reclaim;
+  options.make_room = !o.no_make_room;
   options.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
   if (o.fill_step) options.fill_step_bytes = o.fill_step;
   bool paused = false;  // outlives the callback, which open_shared calls later

@@ -34,10 +34,12 @@ std::string format_pids(const std::vector<pid_t>& pids) {
   return std::to_string(pids.size()) + " (" + list + ")";
 }
 
-int64_t age_seconds(const SegmentInfo& info) {
+int64_t seconds_since(int64_t unix_ns) {
   const int64_t now = now_ns();
-  return now > info.modified_unix_ns ? (now - info.modified_unix_ns) / 1'000'000'000 : 0;
+  return now > unix_ns ? (now - unix_ns) / 1'000'000'000 : 0;
 }
+
+int64_t age_seconds(const SegmentInfo& info) { return seconds_since(info.modified_unix_ns); }
 
 std::string segment_details(const SegmentInfo& info) {
   std::string line = "Size: " + format_bytes(info.file_bytes);
@@ -46,9 +48,15 @@ std::string segment_details(const SegmentInfo& info) {
             "   dtype: " + std::string(dtype_name(info.layout->dtype));
   }
   line += "   Owner: " + info.owner + "   Age: " + format_age(age_seconds(info)) +
+          "   Last used: " + format_age(seconds_since(info.last_attach_unix_ns)) + " ago" +
           "   Mapped by: " + format_pids(info.mapped_by);
   if (!info.problem.empty()) return line + "\n    Problem: " + info.problem;
-  if (info.stale) return line + "\n    Stale: " + info.stale_reason;
+  if (info.stale) {
+    line += "\n    Stale: " + info.stale_reason;
+    return line + (info.mapped_by.empty()
+                       ? "; reclaimed by the next load of the file (or --cleanup)"
+                       : "; waits for its users, then reclaimed by the next load of the file (or --cleanup)");
+  }
   return line + (info.trailer ? "   Fresh" : "");
 }
 

@@ -24,11 +24,14 @@ std::string count_of(size_t n, const char* singular, const char* plural);
 // "2 (1234, 5678)" or "none".
 std::string format_pids(const std::vector<pid_t>& pids);
 
+// Seconds since a time (never negative).
+int64_t seconds_since(int64_t unix_ns);
+
 // Seconds since a segment was published (never negative).
 int64_t age_seconds(const SegmentInfo& info);
 
-// The detail line under a segment: size, dtype and shape, owner, age,
-// processes mapping it, stale or fresh, or its problem.
+// The detail line under a segment: size, dtype and shape, owner, age, last
+// attach, processes mapping it, stale or fresh, or its problem.
 std::string segment_details(const SegmentInfo& info);
 
 }  // namespace glint::shm_manager

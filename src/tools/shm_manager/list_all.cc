@@ -15,7 +15,7 @@ std::string group_title(const SegmentInfo& first) {
   return "MD5 " + first.md5 + "  " + source;
 }
 
-void print_text(const Inventory& inv, const std::string& shm_dir) {
+void print_text(const Inventory& inv, const std::string& shm_dir, const ShmBudget& budget) {
   std::printf("glint segments in %s:\n", shm_dir.c_str());
   std::string md5;
   for (const SegmentInfo& info : inv.segments) {
@@ -27,6 +27,7 @@ void print_text(const Inventory& inv, const std::string& shm_dir) {
   }
   if (inv.segments.empty()) std::printf("  (none)\n");
   print_removed(inv.removed);
+  print_upkeep(shm_dir, budget, inv);
   std::printf("\n%s\n", summary_line(inv).c_str());
 }
 
@@ -39,9 +40,10 @@ int run_list(const ManagerOptions& o) {
   if (o.json) {
     nlohmann::json j = inventory_json(*inv);
     j["shm_dir"] = o.shm_dir;
+    j["upkeep"] = upkeep_json(o.shm_dir, o.max_shm, *inv);
     print_json(j);
   } else {
-    print_text(*inv, o.shm_dir);
+    print_text(*inv, o.shm_dir, o.max_shm);
   }
   return 0;
 }

@@ -1,5 +1,8 @@
 #include "list_common.h"
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "format.h"
@@ -32,6 +35,48 @@ void print_removed(const std::vector<RemovedSegment>& removed) {
     std::printf("  %s (deleted)\n    Size: %s   Mapped by: %s\n", r.path.c_str(),
                 format_bytes(r.mapped_bytes).c_str(), format_pids(r.mapped_by).c_str());
   }
+}
+
+namespace {
+
+constexpr size_t kJournalLines = 10;
+
+// Bytes of the caller's segments (named, and removed but still mapped) and
+// the budget's cap in bytes for shm_dir.
+std::pair<uint64_t, uint64_t> budget_usage(const std::string& shm_dir, const ShmBudget& budget,
+                                           const Inventory& inv) {
+  uint64_t used = 0;
+  for (const SegmentInfo& info : inv.segments) {
+    if (info.owner_uid == ::geteuid()) used += info.file_bytes;
+  }
+  for (const RemovedSegment& r : inv.removed) used += r.mapped_bytes;
+  struct statvfs vfs;
+  uint64_t fs = ::statvfs(shm_dir.c_str(), &vfs) == 0 ? uint64_t{vfs.f_blocks} * vfs.f_frsize : 0;
+  return {used, budget.cap(fs)};
+}
+
+}  // namespace
+
+void print_upkeep(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv) {
+  auto journal = read_upkeep_journal(shm_dir, kJournalLines);
+  if (!journal.empty()) {
+    std::printf("\nRemoved by the cache itself (latest last):\n");
+    for (const std::string& line : journal) std::printf("  %s\n", line.c_str());
+  }
+  if (budget.limited()) {
+    auto [used, cap] = budget_usage(shm_dir, budget, inv);
+    std::printf("\nBudget (--max-shm %s): your segments use %s of %s\n", budget.text().c_str(),
+                format_bytes(used).c_str(), format_bytes(cap).c_str());
+  }
+}
+
+nlohmann::json upkeep_json(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv) {
+  nlohmann::json j = {{"removed_by_cache", read_upkeep_journal(shm_dir, kJournalLines)}};
+  if (budget.limited()) {
+    auto [used, cap] = budget_usage(shm_dir, budget, inv);
+    j["budget"] = {{"max_shm", budget.text()}, {"used_bytes", used}, {"cap_bytes", cap}};
+  }
+  return j;
 }
 
 std::string summary_line(const Inventory& inv) {

@@ -25,6 +25,11 @@ void print_segment(const SegmentInfo& info, const std::string& indent);
 // The "Removed but still mapped" section; nothing when `removed` is empty.
 void print_removed(const std::vector<RemovedSegment>& removed);
 
+// What the cache removed by itself lately (old versions reclaimed, unused
+// segments evicted), and the usage against --max-shm when one is set.
+void print_upkeep(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv);
+nlohmann::json upkeep_json(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv);
+
 // "3 segments, 490.6 MiB (1 removed but still mapped: 245.3 MiB)".
 std::string summary_line(const Inventory& inv);
 

@@ -62,7 +62,7 @@ void print_section(const char* title, const std::vector<SegmentInfo>& segments) 
   for (const SegmentInfo& info : segments) print_segment(info, /*indent=*/"  ");
 }
 
-void print_text(const ManagerOptions& o, const H5Target& target, const FileView& view) {
+void print_text(const ManagerOptions& o, const H5Target& target, const FileView& view, const Inventory& all) {
   std::printf("File: %s\nMD5: %s\n\n", o.h5.c_str(), target.fingerprint.md5.c_str());
   std::printf("Shared memory status (%s):\n%s\n", o.shm_dir.c_str(), kRule);
   size_t present = 0;
@@ -75,11 +75,13 @@ void print_text(const ManagerOptions& o, const H5Target& target, const FileView&
   print_section("Other segments with this MD5:", view.others);
   print_section("Segments of older versions of this file (stale):", view.older);
   print_removed(view.shown.removed);
+  print_upkeep(o.shm_dir, o.max_shm, all);
   std::printf("\n%zu of %zu datasets in shared memory; %s\n", present, target.datasets.size(),
               summary_line(view.shown).c_str());
 }
 
-nlohmann::json file_json(const ManagerOptions& o, const H5Target& target, const FileView& view) {
+nlohmann::json file_json(const ManagerOptions& o, const H5Target& target, const FileView& view,
+                         const Inventory& all) {
   nlohmann::json datasets = nlohmann::json::array();
   for (const DatasetInfo& ds : target.datasets) {
     auto it = view.by_dataset.find(ds.name);
@@ -99,6 +101,7 @@ nlohmann::json file_json(const ManagerOptions& o, const H5Target& target, const 
   j["md5"] = target.fingerprint.md5;
   j["shm_dir"] = o.shm_dir;
   j["datasets"] = datasets;
+  j["upkeep"] = upkeep_json(o.shm_dir, o.max_shm, all);
   return j;
 }
 
@@ -109,11 +112,12 @@ int run_list_file(const ManagerOptions& o) {
   if (!target.ok()) return fail(target.status().message());
   auto inv = take_inventory(o.shm_dir, /*md5=*/"");
   if (!inv.ok()) return fail(inv.status().message());
+  const Inventory all = *inv;  // the budget counts every segment, not only this file's
   FileView view = split(std::move(*inv), *target);
   if (o.json) {
-    print_json(file_json(o, *target, view));
+    print_json(file_json(o, *target, view, all));
   } else {
-    print_text(o, *target, view);
+    print_text(o, *target, view, all);
   }
   return 0;
 }

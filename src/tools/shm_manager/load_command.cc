@@ -81,6 +81,9 @@ CacheOptions cache_options(const ManagerOptions& o, ProgressPrinter& progress) {
   CacheOptions options;
   options.shm_dir = o.shm_dir;
   options.share_group = o.share_group;
+  options.max_shm = o.max_shm;
+  options.reclaim_old_versions = !o.no_reclaim;
+  options.make_room = !o.no_make_room;
   options.on_progress = [&progress](const LoadProgress& p) { progress.update(p); };
   options.on_warning = [](std::string_view w) {
     std::fprintf(stderr, "warning: %.*s\n", static_cast<int>(w.size()), w.data());

@@ -14,6 +14,15 @@ CLI::Validator duration_validator() {
       /*validator_desc=*/"");
 }
 
+CLI::Validator budget_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto b = parse_shm_budget(text);
+        return b.ok() ? "" : b.status().message();
+      },
+      /*validator_desc=*/"");
+}
+
 int count_commands(const ManagerOptions& o) {
   return int{o.list} + int{o.cleanup} + int{o.cleanup_all} + int{o.load};
 }
@@ -70,6 +79,17 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
                  "With --load: make new segments readable by this group")
       ->type_name("GROUP");
   app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered");
+  app.add_flag("--no-reclaim", o.no_reclaim,
+               "With --load: keep the unused segments of older versions of --h5 FILE");
+  app.add_flag("--no-make-room", o.no_make_room,
+               "With --load: fail for lack of room rather than evict unused segments of other files");
+  app.add_option_function<std::string>(
+         "--max-shm,--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
+         "Cap on what your segments may occupy (2G, 40%): --load evicts unused ones, least recently used "
+         "first, to stay within it; --list shows the usage. Default: $GLINT_MAX_SHM, else none")
+      ->type_name("SIZE|PERCENT")
+      ->envname(kMaxShmEnv)
+      ->check(budget_validator());
   app.footer(
       "\nExamples:\n"
       "  shm_manager --list\n"
@@ -77,6 +97,7 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
       "  shm_manager --load --h5 train_256.h5 --datasets images,heatmaps\n"
       "  shm_manager --cleanup --h5 train_256.h5\n"
       "  shm_manager --cleanup-all --older-than 7d --dry-run\n"
+      "  shm_manager --load --h5 train_256.h5 --max-shm 50%\n"
       "Segments you remove stay usable by processes that map them; their memory\n"
       "is freed when the last such process exits. Docs: docs/SHM_MANAGER.md");
 }
@@ -96,8 +117,8 @@ std::string check_combination(const ManagerOptions& o) {
   if (!cleaning && (o.dry_run || o.stale || o.older_than_seconds)) {
     return "--dry-run, --stale and --older-than only apply to --cleanup and --cleanup-all";
   }
-  if (!o.load && (!o.datasets.empty() || !o.share_group.empty())) {
-    return "--datasets and --share-group only apply to --load";
+  if (!o.load && (!o.datasets.empty() || !o.share_group.empty() || o.no_reclaim || o.no_make_room)) {
+    return "--datasets, --share-group, --no-reclaim and --no-make-room only apply to --load";
   }
   if (o.rehash && o.h5.empty()) return "--rehash only applies with --h5 FILE";
   return "";

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "glint/shm_budget.h"
+
 namespace glint::shm_manager {
 
 struct ManagerOptions {
@@ -26,6 +28,10 @@ struct ManagerOptions {
   std::string shm_dir = "/dev/shm";    // where segments live
   std::string share_group;             // --load: group that may read the segments
   bool rehash = false;                 // hash --h5 even if its MD5 is remembered
+  bool no_reclaim = false;             // --load: keep unused segments of older versions
+  bool no_make_room = false;           // --load: never evict unused segments for room
+  ShmBudget max_shm;                   // --max-shm (default $GLINT_MAX_SHM): --load keeps
+                                       // your segments within it; --list shows usage
 };
 
 // Declares every option of shm_manager on `app`, writing into `options`.

@@ -89,9 +89,18 @@ TEST(OptionsTest, OptionsOutsideTheirCommandAreRejected) {
   EXPECT_EQ(check_combination(parse("--list --dry-run")),
             "--dry-run, --stale and --older-than only apply to --cleanup and --cleanup-all");
   EXPECT_EQ(check_combination(parse("--list --datasets images")),
-            "--datasets and --share-group only apply to --load");
+            "--datasets, --share-group, --no-reclaim and --no-make-room only apply to --load");
+  EXPECT_EQ(check_combination(parse("--cleanup-all --no-make-room")),
+            "--datasets, --share-group, --no-reclaim and --no-make-room only apply to --load");
   EXPECT_EQ(check_combination(parse("--cleanup-all --rehash")),
             "--rehash only applies with --h5 FILE");
+}
+
+TEST(OptionsTest, MaxShmTakesASizeOrAPercentAndSaysWhatIsWrong) {
+  EXPECT_EQ(parse("--load --h5 /etc/hostname --max-shm 2G").max_shm.bytes, 2ull << 30);
+  EXPECT_EQ(parse("--list --max_shm 40%").max_shm.percent, 40);
+  EXPECT_NE(parse_error("--list --max-shm lots").find("'lots' is not a shared-memory budget"), std::string::npos)
+      << parse_error("--list --max-shm lots");
 }
 
 }  // namespace
