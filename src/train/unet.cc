@@ -50,9 +50,19 @@ ConvBlockImpl::ConvBlockImpl(int64_t in_channels, int64_t out_channels) {
   bn2_ = register_module("bn2", nn::BatchNorm2d(out_channels));
 }
 
+torch::Tensor ConvBlockImpl::norm(torch::nn::BatchNorm2d& bn, const torch::Tensor& x) {
+  return rank_sum_ != nullptr ? sync_batch_norm(x, bn, *rank_sum_) : bn->forward(x);
+}
+
 torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) {
-  auto y = torch::relu(bn1_->forward(conv1_->forward(x)));
-  return torch::relu(bn2_->forward(conv2_->forward(y)));
+  auto y = torch::relu(norm(bn1_, conv1_->forward(x)));
+  return torch::relu(norm(bn2_, conv2_->forward(y)));
+}
+
+void UNetImpl::set_rank_sum(const RankSum* sum) {
+  for (auto& block : encoders_) block->set_rank_sum(sum);
+  bottleneck_->set_rank_sum(sum);
+  for (auto& block : decoders_) block->set_rank_sum(sum);
 }
 
 UNetImpl::UNetImpl(const UNetOptions& options) : options_(options) {
