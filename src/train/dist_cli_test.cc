@@ -32,8 +32,8 @@ TEST(DistCliTest, RanksJoinTorchrunsAgentStoreUnderTheAttemptPrefix) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::vector<std::unique_ptr<Child>> ranks;
     for (int r = 0; r < 2; ++r) {
-      std::vector<std::string> args = {"--h5", h5, "--max_steps", std::to_string(2 * (attempt + 1)),
-                                       "--model_path", dir.file("m.pt")};
+      std::vector<std::string> args = {"--h5", h5, "--batch", "4", "--epochs", "5", "--max_steps",
+                                       std::to_string(2 * (attempt + 1)), "--model_path", dir.file("m.pt")};
       if (attempt == 1) args.push_back("--resume");
       // No --rank, --world_size, --threads: everything comes from torchrun's variables.
       const Placement p{.rank = r, .world_size = 2, .local_rank = r, .local_world_size = 2, .restart_count = attempt};
