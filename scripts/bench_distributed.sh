@@ -7,7 +7,8 @@
 # rounds. Writes docs/benchmarks/distributed.md.
 #
 # Usage: scripts/bench_distributed.sh
-# Environment: BUILD_DIR (default build-bench, built in Release), REPS (3),
+# Environment: BUILD_DIR (default build-bench, built in Release; NO_BUILD=1 skips
+# building), REPS (3),
 # SAMPLES (192), SIZE (64), BASE (16), DEPTH (3), BATCH (16, global).
 set -euo pipefail
 
@@ -16,10 +17,12 @@ build="${BUILD_DIR:-$root/build-bench}"
 py=/usr/bin/python3
 reps=${REPS:-3} samples=${SAMPLES:-192} size=${SIZE:-64} base=${BASE:-16} depth=${DEPTH:-3} batch=${BATCH:-16}
 
-if [[ ! -f "$build/CMakeCache.txt" ]]; then
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
+if [[ "${NO_BUILD:-0}" != 1 ]]; then  # NO_BUILD=1: use $build/bin/train_glint_unet as it is
+  if [[ ! -f "$build/CMakeCache.txt" ]]; then
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
+  fi
+  ninja -C "$build" -j"$(nproc)" train_glint_unet >&2
 fi
-ninja -C "$build" -j"$(nproc)" train_glint_unet >&2
 trainer="$build/bin/train_glint_unet"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/glint_bench_dist.XXXXXX")
