@@ -48,3 +48,5 @@ if [ "$training" = "ON" ]; then BUILD_DIR="$build" "$py" "$root/scripts/bench_pr
 BUILD_DIR="$build" "$root/scripts/bench_training.sh"
 echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2
 bash "$root/scripts/bench_cache_upkeep.sh"  # docs/benchmarks/cache_upkeep.md
+# Data-parallel figures: docs/benchmarks/distributed.md.
+BUILD_DIR="$build" "$root/scripts/bench_distributed.sh"

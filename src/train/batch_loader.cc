@@ -23,6 +23,10 @@ void check_options(const SampleSource* source, const std::vector<int64_t>& indic
     throw std::invalid_argument("number of loader workers must be >= 0, got " +
                                 std::to_string(o.num_workers));
   }
+  if (o.shard_count < 1 || o.shard_rank < 0 || o.shard_rank >= o.shard_count) {
+    throw std::invalid_argument("shard " + std::to_string(o.shard_rank) + " of " + std::to_string(o.shard_count) +
+                                " does not exist");
+  }
   if (o.prefetch < 1) {
     throw std::invalid_argument("prefetch (batches per worker) must be >= 1, got " +
                                 std::to_string(o.prefetch));
@@ -37,6 +41,10 @@ void check_options(const SampleSource* source, const std::vector<int64_t>& indic
                                   std::to_string(source->size()) + ")");
     }
   }
+}
+
+int64_t shard_size(size_t samples, int shard_count) {
+  return static_cast<int64_t>(samples / static_cast<size_t>(std::max(shard_count, 1)));
 }
 
 bool cuda_available() {
@@ -55,7 +63,7 @@ BatchLoader::BatchLoader(std::shared_ptr<const SampleSource> source, std::vector
       indices_(std::move(indices)),
       options_(std::move(options)),
       pin_memory_(options_.pin_memory_if_cuda && cuda_available()),
-      batches_per_epoch_(count_batches(static_cast<int64_t>(indices_.size()), options_)) {
+      batches_per_epoch_(count_batches(shard_size(indices_.size(), options_.shard_count), options_)) {
   workers_.reserve(static_cast<size_t>(options_.num_workers));
   for (int w = 0; w < options_.num_workers; ++w) {
     workers_.emplace_back([this] { worker_loop(); });
@@ -77,8 +85,7 @@ void BatchLoader::stop() {
 }
 
 int64_t BatchLoader::samples_per_epoch() const {
-  return std::min<int64_t>(batches_per_epoch_ * options_.batch,
-                           static_cast<int64_t>(indices_.size()));
+  return std::min<int64_t>(batches_per_epoch_ * options_.batch, shard_size(indices_.size(), options_.shard_count));
 }
 
 LoaderStats BatchLoader::stats() const {
@@ -89,6 +96,7 @@ LoaderStats BatchLoader::stats() const {
 void BatchLoader::start_epoch(int64_t epoch) {
   // Shuffle outside the lock: workers may still be finishing the last epoch.
   std::vector<int64_t> order = options_.shuffle ? shuffled(indices_, options_.seed, epoch) : indices_;
+  order = shard_rows(order, options_.shard_rank, options_.shard_count);
   std::map<int64_t, Slot> dropped;
   {
     std::lock_guard lock(mu_);

@@ -49,6 +49,13 @@ struct LoaderOptions {
   // given order (validation).
   bool shuffle = true;
   uint64_t seed = 0;
+  // Data-parallel share of every epoch, as torch's DistributedSampler: after
+  // the epoch's shuffle of the whole index list, keep the positions
+  // shard_rank, shard_rank + shard_count, ... cut to the same length on every
+  // shard. Batch k of shard r then holds samples of batch k of one loader with
+  // shard_count * batch samples per batch. 0 of 1 keeps everything.
+  int shard_rank = 0;
+  int shard_count = 1;
   // Random flips and shifts, applied identically to image and heatmaps.
   bool augment = false;
   AugmentOptions augment_options{};

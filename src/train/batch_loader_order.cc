@@ -41,6 +41,18 @@ std::vector<int64_t> shuffled(std::vector<int64_t> indices, uint64_t seed, int64
   return indices;
 }
 
+std::vector<int64_t> shard_rows(const std::vector<int64_t>& rows, int rank, int world_size) {
+  if (world_size <= 1) return rows;
+  const size_t per_rank = rows.size() / static_cast<size_t>(world_size);
+  std::vector<int64_t> out;
+  out.reserve(per_rank);
+  for (size_t i = static_cast<size_t>(rank); i < rows.size() && out.size() < per_rank;
+       i += static_cast<size_t>(world_size)) {
+    out.push_back(rows[i]);
+  }
+  return out;
+}
+
 Split split_indices(int64_t n, double val_fraction, uint64_t seed) {
   if (n < 0 || !(val_fraction >= 0.0 && val_fraction < 1.0)) {
     throw std::invalid_argument("validation fraction must be in [0, 1), got " +

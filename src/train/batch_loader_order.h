@@ -13,6 +13,11 @@ namespace glint::train {
 // `indices` permuted by a generator seeded from (seed, epoch).
 std::vector<int64_t> shuffled(std::vector<int64_t> indices, uint64_t seed, int64_t epoch);
 
+// The positions of `rows` that belong to `rank`: every world_size-th,
+// starting at `rank`, cut to the same length on every rank, so that all
+// ranks run the same number of steps (up to world_size - 1 rows are left out).
+std::vector<int64_t> shard_rows(const std::vector<int64_t>& rows, int rank, int world_size);
+
 struct Split {
   std::vector<int64_t> train;  // ascending
   std::vector<int64_t> val;    // ascending

@@ -8,6 +8,9 @@
 #include <set>
 #include <thread>
 
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include "train/dist_liveness.h"
 #include "train/losses.h"
 
 namespace glint::train {
@@ -116,6 +119,35 @@ TEST(DistributedTest, RankOutsideTheWorldIsRefusedByName) {
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "--rank 2 is outside 0..1 (--world_size 2)");
   }
+}
+
+TEST(DistributedTest, IdentitiesDifferByNameWithBothValues) {
+  const Identity rank0 = {{"--batch", "4"}, {"the MD5 of --h5", "aa"}, {"--loss", "mse"}};
+  EXPECT_EQ(describe_difference(rank0, 2, rank0), "");
+  EXPECT_EQ(describe_difference({{"--batch", "8"}, {"the MD5 of --h5", "bb"}, {"--loss", "mse"}}, 2, rank0),
+            "--batch is 8 on rank 2, 4 on rank 0; the MD5 of --h5 is bb on rank 2, aa on rank 0");
+  EXPECT_EQ(describe_difference({{"--batch", "4"}, {"--loss", "mse"}}, 1, rank0),
+            "the MD5 of --h5 is aa on rank 0, unknown on rank 1");
+  EXPECT_EQ(parse_identity(serialize_identity(rank0)), rank0);
+}
+
+TEST(DistributedTest, ARankThatStopsBeatingIsReportedSilent) {
+  // A store where rank 1 never beats: rank 0's monitor names it.
+  c10d::TCPStoreOptions so;
+  so.port = 0;
+  so.isServer = true;
+  so.waitWorkers = false;
+  auto store = c10::make_intrusive<c10d::TCPStore>("127.0.0.1", so);
+  Liveness live(store, 0, 2, std::chrono::milliseconds(50));
+  EXPECT_TRUE(live.silent(std::chrono::seconds(10)).empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the silence being measured, not a sync
+  EXPECT_EQ(live.silent(std::chrono::milliseconds(300)), std::vector<int>{1});
+}
+
+TEST(DistributedTest, ListsOfRanksReadAsEnglish) {
+  EXPECT_EQ(list_ranks({1}), "1");
+  EXPECT_EQ(list_ranks({1, 3}), "1 and 3");
+  EXPECT_EQ(list_ranks({0, 1, 2}), "0, 1 and 2");
 }
 
 }  // namespace

@@ -3,6 +3,11 @@
 
 namespace glint::train {
 
+// The thread count of a trainer that was not given --threads: the online
+// cores of this machine divided among the `local_world_size` ranks that share
+// it (torchrun's LOCAL_WORLD_SIZE), at least 1.
+int default_thread_count(int local_world_size);
+
 // Sets the intra-op thread count (torch::set_num_threads) to `n`, or to the
 // number of online cores when n == 0, and, on the first call only, the
 // inter-op pool to the same count (torch allows that once per process, before

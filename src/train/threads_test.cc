@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -21,6 +22,13 @@ TEST(ThreadsTest, ZeroMeansOnePerCore) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   EXPECT_EQ(configure_threads(0), cores);
   EXPECT_EQ(torch::get_num_threads(), cores);
+}
+
+TEST(ThreadsTest, RanksOfOneNodeDivideItsCoresByDefault) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  EXPECT_EQ(default_thread_count(1), cores);
+  EXPECT_EQ(default_thread_count(2), std::max(1, cores / 2));
+  EXPECT_EQ(default_thread_count(4 * cores), 1);
 }
 
 TEST(ThreadsTest, RejectsNegativeCounts) {

@@ -75,7 +75,8 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
       ->check(fraction_below_one());
   app.add_option("--seed", o.seed, "seed of split, shuffle, augmentation and initial weights");
   app.add_option("--threads", o.threads,
-                 "torch CPU threads (0 = cores / trainers running on this machine, recounted while training)")
+                 "torch CPU threads (0 = cores / trainers running on this machine, at least "
+                 "--local_world_size, recounted while training)")
       ->check(CLI::Range(0, 4096));
   app.add_option("--device", o.device, "where the model runs")->check(CLI::IsMember({"cpu", "cuda"}));
   app.add_option("--precision", o.precision,
@@ -101,12 +102,32 @@ void add_distributed_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--rank", o.rank, "this process's rank, 0 to world_size - 1")
       ->envname("RANK")
       ->check(CLI::Range(0, 65535));
-  app.add_option("--master_addr", o.master_addr, "address where rank 0 meets the others")->envname("MASTER_ADDR");
-  app.add_option("--master_port", o.master_port, "port where rank 0 meets the others")
+  app.add_option("--local_rank", o.local_rank, "rank among the ranks of this node")
+      ->envname("LOCAL_RANK")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--local_world_size", o.local_world_size, "ranks on this node (they divide its cores)")
+      ->envname("LOCAL_WORLD_SIZE")
+      ->check(CLI::Range(1, 65536));
+  app.add_option("--node_rank", o.node_rank, "index of this node (reported only)")
+      ->envname("GROUP_RANK")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--master_addr", o.master_addr, "address of the rendezvous store")->envname("MASTER_ADDR");
+  app.add_option("--master_port", o.master_port, "port of the rendezvous store")
       ->envname("MASTER_PORT")
       ->check(CLI::Range(1, 65535));
+  app.add_option("--agent_store", o.agent_store,
+                 "the store belongs to the launcher (torchrun): join it, do not host it")
+      ->envname("TORCHELASTIC_USE_AGENT_STORE")
+      ->expected(0, 1);
+  app.add_option("--restart_count", o.restart_count, "launcher's restart count (store prefix /worker/attempt_N)")
+      ->envname("TORCHELASTIC_RESTART_COUNT")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--gloo_interface", o.gloo_interface, "network interface for gradient exchange (\"\" = automatic)")
       ->envname("GLOO_SOCKET_IFNAME");
+  app.add_option("--dist_timeout", o.dist_timeout,
+                 "seconds the rendezvous may take and a silent rank is waited for")
+      ->check(CLI::Range(1, 86400));
+  app.add_flag("--sync_batchnorm", o.sync_batchnorm, "BatchNorm statistics over all ranks' samples (SyncBatchNorm)");
 }
 
 }  // namespace

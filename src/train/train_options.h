@@ -47,7 +47,8 @@ struct TrainOptions {
   double val_split = 0.1;    // fraction of samples held out for validation
   uint64_t seed = 0;         // split, shuffle, augmentation, initial weights
   // Torch CPU threads; 0 = the cores divided among the trainers running on
-  // this machine (core_share.h), recounted while training.
+  // this machine (core_share.h), counting at least --local_world_size ranks
+  // of this node, recounted while training.
   int threads = 0;
   std::string device = "cpu";
   // "auto" (bf16 autocast on CPUs with AVX512_BF16, else fp32), "fp32", "bf16".
@@ -62,14 +63,27 @@ struct TrainOptions {
   std::string progress = "auto";
 
   // Data-parallel training (torch.distributed, Gloo backend), torchrun's
-  // conventions: this process is `rank` of `world_size`; rank 0 hosts the
-  // rendezvous at master_addr:master_port. Defaults come from RANK,
-  // WORLD_SIZE, MASTER_ADDR and MASTER_PORT when they are set.
-  int world_size = 1;
-  int rank = 0;
-  std::string master_addr = "127.0.0.1";
-  int master_port = 29500;
-  std::string gloo_interface;  // network interface for Gloo ("" = automatic)
+  // conventions: this process is `rank` of `world_size`; the rendezvous store
+  // is at master_addr:master_port. Every field defaults to the variable
+  // torchrun (or the user) sets, named in its comment, when it is set.
+  int world_size = 1;                      // WORLD_SIZE
+  int rank = 0;                            // RANK
+  int local_rank = 0;                      // LOCAL_RANK: rank among this node's ranks
+  int local_world_size = 1;                // LOCAL_WORLD_SIZE: ranks on this node
+  int node_rank = 0;                       // GROUP_RANK: this node's index (reported only)
+  std::string master_addr = "127.0.0.1";   // MASTER_ADDR
+  int master_port = 29500;                 // MASTER_PORT
+  // TORCHELASTIC_USE_AGENT_STORE=True: the store belongs to the launcher's
+  // agent (torchrun); every rank joins it as a client under the prefix
+  // /worker/attempt_<restart_count>. False: rank 0 hosts the store.
+  bool agent_store = false;
+  int restart_count = 0;                   // TORCHELASTIC_RESTART_COUNT
+  std::string gloo_interface;  // GLOO_SOCKET_IFNAME: interface for Gloo ("" = automatic)
+  // Seconds the rendezvous may take, and that a rank may stay silent (no
+  // heartbeat) before the others stop naming it lost.
+  int dist_timeout = 300;
+  // BatchNorm statistics over the samples of all ranks (torch's SyncBatchNorm).
+  bool sync_batchnorm = false;
 };
 
 // Declares every flag of TrainOptions on `app`, bound to `options`, with its

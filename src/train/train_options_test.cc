@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <algorithm>
 #include <cstdlib>
 #include <string>
@@ -58,6 +59,33 @@ TEST(TrainOptionsTest, PreloadCanBeTurnedOffTwoWays) {
   EXPECT_FALSE(parse({"--h5", "f", "--no_preload"}).options.preload);
   EXPECT_TRUE(parse({"--h5", "f", "--preload"}).options.preload);
   EXPECT_TRUE(parse({"--h5", "f", "--shared_memory", "--preload", "true"}).options.shared_memory);
+}
+
+TEST(TrainOptionsTest, EveryTorchrunVariableIsReadAndFlagsOverrideThem) {
+  const std::vector<std::pair<const char*, const char*>> env = {
+      {"RANK", "3"}, {"WORLD_SIZE", "4"}, {"LOCAL_RANK", "1"}, {"LOCAL_WORLD_SIZE", "2"},
+      {"GROUP_RANK", "1"}, {"MASTER_ADDR", "10.0.0.1"}, {"MASTER_PORT", "29400"},
+      {"TORCHELASTIC_USE_AGENT_STORE", "True"}, {"TORCHELASTIC_RESTART_COUNT", "2"}};
+  for (const auto& [name, value] : env) ::setenv(name, value, 1);
+  const Parsed p = parse({"--h5", "f"});
+  const Parsed overridden = parse({"--h5", "f", "--rank", "0", "--agent_store", "false"});
+  ::setenv("TORCHELASTIC_USE_AGENT_STORE", "False", 1);
+  const Parsed hosted = parse({"--h5", "f"});
+  for (const auto& [name, value] : env) ::unsetenv(name);
+  ASSERT_EQ(p.code, -1) << p.err;
+  EXPECT_EQ(p.options.rank, 3);
+  EXPECT_EQ(p.options.world_size, 4);
+  EXPECT_EQ(p.options.local_rank, 1);
+  EXPECT_EQ(p.options.local_world_size, 2);
+  EXPECT_EQ(p.options.node_rank, 1);
+  EXPECT_EQ(p.options.master_addr, "10.0.0.1");
+  EXPECT_EQ(p.options.master_port, 29400);
+  EXPECT_TRUE(p.options.agent_store);
+  EXPECT_EQ(p.options.restart_count, 2);
+  EXPECT_EQ(overridden.options.rank, 0);
+  EXPECT_FALSE(overridden.options.agent_store);
+  EXPECT_FALSE(hosted.options.agent_store);
+  EXPECT_EQ(parse({"--h5", "f"}).options.dist_timeout, 300);
 }
 
 TEST(TrainOptionsTest, HelpListsEveryFlagWithItsDefault) {

@@ -3,11 +3,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
+#include "glint/fingerprint.h"
 #include "train/distributed.h"
 #include "train/core_share.h"
 #include "train/malloc_tuning.h"
@@ -35,6 +41,11 @@ bool is_directory(const std::string& path) {
 void check_flags(const TrainOptions& o) {
   check_rank(o.rank, o.world_size);
   resolve_precision(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  if (o.local_rank >= o.local_world_size) {
+    throw std::runtime_error("--local_rank " + std::to_string(o.local_rank) + " is outside 0.." +
+                             std::to_string(o.local_world_size - 1) + " (--local_world_size " +
+                             std::to_string(o.local_world_size) + ")");
+  }
   if (o.device == "cuda" && !torch::cuda::is_available()) {
     throw std::runtime_error("--device cuda: no CUDA device is usable here (this LibTorch "
                              "build or machine has none); use --device cpu");
@@ -73,8 +84,10 @@ int thread_count(const TrainOptions& o, std::string* why) {
   }
   const int cores = available_cores();
   const CoreShare share(o.shm_dir, cores);
-  *why = std::to_string(cores) + " cores / " + std::to_string(share.trainers()) + " trainer(s) running";
-  return share.threads();
+  // The ranks of this node may not all have started yet: count them all.
+  const int trainers = std::max(share.trainers(), o.local_world_size);
+  *why = std::to_string(cores) + " cores / " + std::to_string(trainers) + " trainer(s) running";
+  return shared_thread_count(cores, trainers);
 }
 
 std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int threads,
@@ -91,8 +104,11 @@ std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int 
     << describe(run_mode(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU)) << ", "
     << threads << " torch threads (" << threads_why << "), " << o.num_workers << " loader workers";
   if (o.world_size > 1) {
-    s << "\ndata parallel: rank " << o.rank << " of " << o.world_size << ", rendezvous at " << o.master_addr << ":"
-      << o.master_port << ", " << o.batch * o.world_size << " samples per step in all";
+    s << "\ndata parallel: rank " << o.rank << " of " << o.world_size << " (node " << o.node_rank << ", local rank "
+      << o.local_rank << " of " << o.local_world_size << "), store at " << o.master_addr << ":" << o.master_port
+      << (o.agent_store ? " (the launcher's, attempt " + std::to_string(o.restart_count) + ")" : " (hosted by rank 0)")
+      << ", " << o.batch * o.world_size << " samples per step in all"
+      << (o.sync_batchnorm ? ", BatchNorm synchronised" : "");
   }
   return s.str();
 }
@@ -113,7 +129,35 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
   } else {
     out << "  rank " << o.rank << " of " << o.world_size << ": rank 0 saves the model\n";
   }
+  if (r.allreduce.count > 0) {
+    const double share = r.step_seconds > 0 ? 100.0 * r.allreduce.seconds / r.step_seconds : 0;
+    out << "  gradient all-reduce: " << r.allreduce.count << " x " << r.allreduce.bytes / r.allreduce.count
+        << " bytes, " << r.allreduce.seconds << " s (" << share << "% of " << r.step_seconds
+        << " s in training steps)\n";
+  }
   out << "  memory: " << format_memory(read_memory_usage()) << "\n";
+}
+
+// The file's MD5 (remembered by the cache's fingerprint store), which every
+// data-parallel rank compares with rank 0's.
+std::string data_md5(const TrainOptions& o) {
+  if (o.world_size == 1) return "";
+  FingerprintOptions fo;
+  fo.store_dir = o.fingerprint_dir;
+  auto fingerprint = fingerprint_file(o.h5, fo);
+  if (!fingerprint.ok()) throw std::runtime_error("--h5 " + o.h5 + ": " + fingerprint.status().message());
+  return fingerprint->md5;
+}
+
+// torchrun's agent reports a worker's failure from this file when it is set.
+void record_error(const std::string& message) {
+  const char* path = std::getenv("TORCHELASTIC_ERROR_FILE");
+  if (path == nullptr || *path == '\0') return;
+  const nlohmann::json record = {
+      {"message",
+       {{"message", "train_glint_unet: " + message},
+        {"extraInfo", {{"timestamp", std::to_string(static_cast<long long>(std::time(nullptr)))}}}}}};
+  std::ofstream(path) << record.dump() << "\n";
 }
 
 int run(const TrainOptions& o) {
@@ -138,7 +182,7 @@ int run(const TrainOptions& o) {
   if (stop_requested()) return kInterruptedExitCode;
 
   const bool progress = o.progress == "on" || (o.progress == "auto" && stderr_is_terminal());
-  const TrainOutcome outcome = train_model(o, data.source, std::cout, std::cerr, progress);
+  const TrainOutcome outcome = train_model(o, data.source, std::cout, std::cerr, progress, data_md5(o));
   print_summary(o, outcome, std::cout);
   return outcome.interrupted ? kInterruptedExitCode : kExitOk;
 }
@@ -146,14 +190,24 @@ int run(const TrainOptions& o) {
 }  // namespace
 
 int run_train(const TrainOptions& options) {
+  std::string error;
   try {
     return run(options);
+  } catch (const Interrupted& e) {
+    std::cout << std::flush;
+    std::cerr << "train_glint_unet: " << first_line(e.what()) << "\n";
+    return kInterruptedExitCode;
   } catch (const c10::Error& e) {
-    std::cerr << "train_glint_unet: error: " << first_line(e.what_without_backtrace()) << "\n";
+    error = first_line(e.what_without_backtrace());
   } catch (const std::exception& e) {
-    std::cerr << "train_glint_unet: error: " << first_line(e.what()) << "\n";
+    error = first_line(e.what());
   }
+  std::cout << std::flush;
+  std::cerr << "train_glint_unet: error: " << error << "\n";
+  record_error(error);
   return kExitError;
 }
+
+bool run_left_threads_behind() { return threads_abandoned(); }
 
 }  // namespace glint::train

@@ -19,4 +19,10 @@ inline constexpr int kExitError = 1;
 // throws out of it.
 int run_train(const TrainOptions& options);
 
+// True when run_train left threads blocked in c10d or Gloo (a lost rank, a
+// stop signal while waiting for peers): the program must then end with
+// _exit(code) after flushing, since destroying what they use would hang or
+// crash.
+bool run_left_threads_behind();
+
 }  // namespace glint::train

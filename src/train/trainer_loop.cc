@@ -35,7 +35,10 @@ DistOptions dist_options(const TrainOptions& o) {
   d.rank = o.rank;
   d.master_addr = o.master_addr;
   d.master_port = o.master_port;
+  d.agent_store = o.agent_store;
+  d.restart_count = o.restart_count;
   d.interface = o.gloo_interface;
+  d.timeout = std::chrono::seconds(o.dist_timeout);
   return d;
 }
 
@@ -44,6 +47,10 @@ LoaderOptions loader_options(const TrainOptions& o, bool training) {
   lo.batch = o.batch;
   lo.num_workers = o.num_workers;
   lo.shuffle = training;
+  if (training) {  // each rank its share of every epoch's order (DistributedSampler)
+    lo.shard_rank = o.rank;
+    lo.shard_count = o.world_size;
+  }
   lo.seed = o.seed;
   lo.augment = training && o.augment;
   return lo;
@@ -52,7 +59,7 @@ LoaderOptions loader_options(const TrainOptions& o, bool training) {
 class Trainer {
  public:
   Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> source, std::ostream& out,
-          std::ostream& err, bool show_progress);
+          std::ostream& err, bool show_progress, const std::string& data_md5);
   TrainOutcome run();
 
  private:
@@ -84,6 +91,8 @@ class Trainer {
   TrainLog log_;
   TrainState state_;
   bool interrupted_ = false;
+  double step_seconds_ = 0;  // in training steps (loading, forward, backward, all-reduce, update)
+  RankSum rank_sum_;         // SyncBatchNorm's reductions through dp_
 };
 
 UNet seeded_unet(const TrainOptions& o, const SourceShape& shape) {
@@ -93,7 +102,7 @@ UNet seeded_unet(const TrainOptions& o, const SourceShape& shape) {
 }
 
 Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> source,
-                 std::ostream& out, std::ostream& err, bool show_progress)
+                 std::ostream& out, std::ostream& err, bool show_progress, const std::string& data_md5)
     : o_(o),
       out_(out),
       dp_(std::make_unique<DataParallel>(dist_options(o))),
@@ -108,16 +117,20 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
   apply_layout(*model_, mode_);
   if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores());
   const Split split = split_indices(source->size(), o.val_split, o.seed);
-  // Each rank trains on its shard; rank 0 alone validates, logs and saves.
-  std::vector<int64_t> shard = shard_rows(split.train, o.rank, o.world_size);
-  if (shard.empty() && !split.train.empty()) {
+  // Each rank trains on its share; rank 0 alone validates, logs and saves.
+  if (split.train.size() < static_cast<size_t>(o.world_size)) {
     throw std::runtime_error("--world_size " + std::to_string(o.world_size) + ": only " +
                              std::to_string(split.train.size()) + " training samples, fewer than one per rank");
   }
-  train_loader_ = std::make_unique<BatchLoader>(source, std::move(shard), loader_options(o, true));
+  dp_->agree(run_identity(o, source->shape(), data_md5));
+  train_loader_ = std::make_unique<BatchLoader>(source, split.train, loader_options(o, true));
   val_loader_ = std::make_unique<BatchLoader>(source, split.val, loader_options(o, false));
   if (o.resume) resume();
   dp_->broadcast_parameters(*model_);
+  if (o.sync_batchnorm && dp_->world_size() > 1) {
+    rank_sum_ = [this](torch::Tensor& t) { dp_->sum_(t, "a SyncBatchNorm reduction"); };
+    model_->set_rank_sum(&rank_sum_);
+  }
 }
 
 // Every rank calls this at the same points, so that a signal to any rank
@@ -201,6 +214,7 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
     bar_.update(r.steps, samples, loss_sum / static_cast<double>(samples));
   }
   bar_.clear();
+  step_seconds_ += seconds_since(start);
   r.partial = r.steps < train_loader_->batches_per_epoch();
   interrupted_ = stop;
   r.global_step = state_.global_step;
@@ -299,14 +313,16 @@ TrainOutcome Trainer::run() {
   outcome.interrupted = interrupted_;
   outcome.reached_max_steps = max_steps_reached();
   outcome.seconds = seconds_since(run_start);
+  outcome.step_seconds = step_seconds_;
+  outcome.allreduce = dp_->gradient_stats();
   return outcome;
 }
 
 }  // namespace
 
 TrainOutcome train_model(const TrainOptions& options, std::shared_ptr<const SampleSource> source,
-                         std::ostream& out, std::ostream& err, bool show_progress) {
-  Trainer trainer(options, std::move(source), out, err, show_progress);
+                         std::ostream& out, std::ostream& err, bool show_progress, const std::string& data_md5) {
+  Trainer trainer(options, std::move(source), out, err, show_progress, data_md5);
   return trainer.run();
 }
 

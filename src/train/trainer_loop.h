@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "train/data_source.h"
+#include "train/distributed.h"
 #include "train/train_log.h"
 #include "train/train_options.h"
 #include "train/unet.h"
@@ -30,6 +31,8 @@ struct TrainOutcome {
   bool interrupted = false;         // stopped by SIGINT/SIGTERM (checkpoint saved)
   bool reached_max_steps = false;
   double seconds = 0;
+  double step_seconds = 0;   // of `seconds`, in training steps
+  AllReduceStats allreduce;  // the gradient all-reduces (data parallel)
 };
 
 // The model options for data of `shape` (channels from the datasets).
@@ -40,13 +43,22 @@ UNetOptions unet_options_for(const TrainOptions& options, const SourceShape& sha
 // Throws std::runtime_error with one line naming the flag to change.
 void check_resumable(const TrainOptions& options, const SourceShape& shape);
 
+// What every data-parallel rank must share with rank 0 (DataParallel::agree):
+// the data (MD5 when known, datasets, sample count and shapes), the model and
+// every flag that changes the steps.
+Identity run_identity(const TrainOptions& options, const SourceShape& shape, const std::string& data_md5);
+
 // Trains as `options` say (resuming from options.model_path with --resume),
 // writing one line per epoch to `out`, a progress bar to `err` when
 // `show_progress`, JSON lines to options.log, and the checkpoint to
 // options.model_path after every epoch and when stopped. Returns when the
 // epochs or max_steps are done or stop_requested() (trainer_signal.h).
 // Throws std::exception / c10::Error on failure.
+// With world_size > 1, joins the data-parallel group first and refuses to
+// train unless every rank has the same run_identity (`data_md5` is the
+// file's MD5, "" = unknown).
 TrainOutcome train_model(const TrainOptions& options, std::shared_ptr<const SampleSource> source,
-                         std::ostream& out, std::ostream& err, bool show_progress);
+                         std::ostream& out, std::ostream& err, bool show_progress,
+                         const std::string& data_md5 = "");
 
 }  // namespace glint::train

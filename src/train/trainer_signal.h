@@ -6,7 +6,17 @@
 // who does not want to wait for the step.
 #pragma once
 
+#include <stdexcept>
+
 namespace glint::train {
+
+// Thrown where a stop signal ends a wait that cannot finish its step (a
+// data-parallel rank waiting for peers): the run ends with
+// kInterruptedExitCode and this one-line message, without saving.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // Installs the handlers; the destructor restores the previous ones. One
 // instance at a time per process (not thread safe to construct).

@@ -56,11 +56,25 @@ ConvBlockImpl::ConvBlockImpl(int64_t in_channels, int64_t out_channels) {
   bn2_ = register_module("bn2", nn::BatchNorm2d(out_channels));
 }
 
+torch::Tensor ConvBlockImpl::norm(torch::nn::BatchNorm2d& bn, const torch::Tensor& x) {
+  return rank_sum_ != nullptr ? sync_batch_norm(x, bn, *rank_sum_) : bn->forward(x);
+}
+
 torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) {
   // ReLU in place: BatchNorm's backward needs its input, not its output, so
   // the output's memory can hold the activation (one tensor less per layer).
-  const torch::Tensor y = bn1_->forward(conv1_->forward(x)).relu_();
-  return bn2_->forward(conv2_->forward(y)).relu_();
+  // The synchronised BatchNorm's autograd keeps its own tensors: out of place
+  // there, the rarer path.
+  const bool in_place = rank_sum_ == nullptr;
+  const auto relu = [in_place](const torch::Tensor& t) { return in_place ? t.relu_() : torch::relu(t); };
+  const torch::Tensor y = relu(norm(bn1_, conv1_->forward(x)));
+  return relu(norm(bn2_, conv2_->forward(y)));
+}
+
+void UNetImpl::set_rank_sum(const RankSum* sum) {
+  for (auto& block : encoders_) block->set_rank_sum(sum);
+  bottleneck_->set_rank_sum(sum);
+  for (auto& block : decoders_) block->set_rank_sum(sum);
 }
 
 UNetImpl::UNetImpl(const UNetOptions& options) : options_(options) {

@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include "train/sync_batchnorm.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,8 +36,12 @@ class ConvBlockImpl : public torch::nn::Module {
  public:
   ConvBlockImpl(int64_t in_channels, int64_t out_channels);
   torch::Tensor forward(const torch::Tensor& x);
+  // Non-null: BatchNorm statistics over all ranks (sync_batchnorm.h).
+  void set_rank_sum(const RankSum* sum) { rank_sum_ = sum; }
 
  private:
+  torch::Tensor norm(torch::nn::BatchNorm2d& bn, const torch::Tensor& x);
+  const RankSum* rank_sum_ = nullptr;
   torch::nn::Conv2d conv1_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr};
   torch::nn::Conv2d conv2_{nullptr};
@@ -74,6 +80,10 @@ class UNetImpl : public torch::nn::Module {
   void check_input(const torch::Tensor& x) const;
 
   const UNetOptions& options() const { return options_; }
+
+  // Makes every BatchNorm use statistics over all ranks, summed by `sum`
+  // (which must outlive the model's use); nullptr returns to plain BatchNorm.
+  void set_rank_sum(const RankSum* sum);
 
  private:
   UNetOptions options_;

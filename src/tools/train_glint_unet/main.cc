@@ -1,4 +1,7 @@
 // train_glint_unet: trains the glint UNet; see docs/TRAINING.md.
+#include <cstdio>
+#include <cstdlib>
+
 #include "train/train_options.h"
 #include "train/trainer.h"
 
@@ -7,5 +10,10 @@ int main(int argc, char** argv) {
   if (const int code = glint::train::parse_train_options(argc, argv, options); code >= 0) {
     return code;
   }
-  return glint::train::run_train(options);
+  const int code = glint::train::run_train(options);
+  if (glint::train::run_left_threads_behind()) {
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
+  return code;
 }
