@@ -41,3 +41,4 @@ cp "$work/results.json" "$root/bench/last_results.json"
 "$py" "$root/scripts/bench_report.py" "$work/results.json" \
   --doc "$root/docs/BENCHMARKS.md" --images "$root/docs/images" --notes "$root/bench/analysis_notes.md"
 echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2
+BUILD_DIR="$build" bash "$root/scripts/bench_python.sh"

@@ -48,7 +48,19 @@ std::string key_of(const std::string& dataset) {
 std::vector<std::string> dataset_list(const py::object& datasets) {
   if (datasets.is_none()) return {};
   if (py::isinstance<py::str>(datasets)) return {datasets.cast<std::string>()};
-  return datasets.cast<std::vector<std::string>>();
+  std::vector<std::string> names;
+  if (py::isinstance<py::sequence>(datasets) && !py::isinstance<py::bytes>(datasets)) {
+    for (const py::handle item : datasets) {
+      if (!py::isinstance<py::str>(item)) {
+        throw py::type_error("datasets: every name must be a str, got " +
+                             std::string(py::str(py::type::of(item).attr("__name__"))));
+      }
+      names.push_back(item.cast<std::string>());
+    }
+    return names;
+  }
+  throw py::type_error("datasets must be None, a str or a list of str, got " +
+                       std::string(py::str(py::type::of(datasets).attr("__name__"))));
 }
 
 CacheOptions cache_options(const py::object& shm_dir, const py::object& share_group,

@@ -118,8 +118,8 @@ TEST(TrainerTest, ResumedRunEndsWithTheSameParametersAsOneRun) {
     optimiser_entries += name.rfind("optim.", 0) == 0;
   }
   EXPECT_GT(optimiser_entries, 0);
-  EXPECT_EQ(read_checkpoint_meta(second.model_path).extra.at("global_step"),
-            read_checkpoint_meta(whole.model_path).extra.at("global_step"));
+  EXPECT_EQ(read_checkpoint_meta(second.model_path).global_step,
+            read_checkpoint_meta(whole.model_path).global_step);
 }
 
 TEST(TrainerTest, MaxStepsStopsMidEpochAndLogsOneJsonLinePerEpoch) {
