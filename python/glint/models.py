@@ -12,6 +12,7 @@ up{i}, dec{i}, head; each ConvBlock has conv1, bn1, conv2, bn2.
 
 import math
 import os
+import pickle
 
 import torch
 from torch import nn
@@ -99,6 +100,27 @@ class UNet(nn.Module):
                 "base_channels": self.base_channels, "depth": self.depth}
 
 
+class _CppReadablePickler(pickle._Pickler):
+    """LibTorch's unpickler (torch::pickle_load) knows APPENDS but not APPEND,
+    which Python uses for one-element lists (param_groups): write every list
+    with APPENDS. The file stays a plain pickle for Python."""
+
+    def _batch_appends(self, items):
+        items = list(items)
+        if len(items) == 1:
+            self.write(pickle.MARK)
+            self.save(items[0])
+            self.write(pickle.APPENDS)
+        else:
+            super()._batch_appends(iter(items))
+
+
+class _CppReadablePickle:
+    Pickler = _CppReadablePickler
+    Unpickler = pickle.Unpickler
+    load = pickle.load
+
+
 CHECKPOINT_FORMAT = "glint-unet-checkpoint"
 CHECKPOINT_VERSION = 2
 
@@ -115,7 +137,8 @@ def save_checkpoint(path, model, optimizer=None, **meta):
     fields.update(meta)
     if "seed" in fields and fields["seed"] >= 2**63:
         fields["seed"] -= 2**64  # its 64 bits in a signed int, as the C++ side stores it
-    checkpoint = {"model": model.state_dict(), "meta": fields}
+    # A plain dict (not the OrderedDict with _metadata): what the C++ reader takes.
+    checkpoint = {"model": dict(model.state_dict()), "meta": fields}
     if optimizer is not None:
         state = optimizer.state_dict()
         names = [name for name, _ in model.named_parameters()]
@@ -124,7 +147,7 @@ def save_checkpoint(path, model, optimizer=None, **meta):
         checkpoint["optimizer"] = state
     tmp = f"{path}.tmp.{os.getpid()}"
     try:
-        torch.save(checkpoint, tmp)
+        torch.save(checkpoint, tmp, pickle_module=_CppReadablePickle)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

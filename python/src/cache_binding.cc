@@ -84,7 +84,8 @@ py::dict open_shared(const py::object& h5, const py::object& datasets, const py:
     return glint::open_shared(path, names, options);
   }();
   for (const std::string& text : warnings) {
-    PyErr_WarnEx(PyExc_RuntimeWarning, text.c_str(), /*stacklevel=*/1);
+    // -1 when warnings are errors: the warning becomes the exception.
+    if (PyErr_WarnEx(PyExc_RuntimeWarning, text.c_str(), /*stacklevel=*/1) < 0) throw py::error_already_set();
   }
   std::vector<SharedDataset> segments = value_or_raise(std::move(opened));
   py::dict result;

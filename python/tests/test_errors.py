@@ -100,7 +100,9 @@ except glint.NoSpaceError as e:
     print("NoSpaceError", e)
     print("left", os.listdir({str(mount)!r}))
 """
-    script = (f"mount -t tmpfs -o size=64k tmpfs {mount} && {sys.executable} -c '{code}' && "
+    script_file = tmp_path / "nospace.py"
+    script_file.write_text(code)
+    script = (f"mount -t tmpfs -o size=64k tmpfs {mount} && {sys.executable} {script_file} && "
               f"{program('glint_cache_probe')} --h5 {h5} --datasets images --shm-dir {mount}; true")
     r = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
                        capture_output=True, text=True, timeout=120, env=os.environ.copy())

@@ -57,8 +57,13 @@ def test_pickles_by_names_not_by_data(h5file, shm_dir):
 def test_bad_names_raise_the_library_errors(h5file, shm_dir):
     with pytest.raises(glint.NotFoundError, match="'/labels' not found"):
         SharedDataset(h5file, heatmaps="labels", shm_dir=shm_dir)
-    with pytest.raises(glint.InvalidArgumentError, match="'glints' has shape"):
-        SharedDataset(h5file, heatmaps="glints", images="glints", shm_dir=shm_dir)
+    with h5py.File(h5file, "a") as f:
+        f["scores"] = np.zeros((6, 3), np.float32)
+        f["short"] = np.zeros((5, 16, 16), np.float32)
+    with pytest.raises(glint.InvalidArgumentError, match=r"'scores' has shape \(6, 3\); expected"):
+        SharedDataset(h5file, heatmaps="scores", shm_dir=shm_dir)
+    with pytest.raises(glint.InvalidArgumentError, match="'images' has 6 samples but 'short' has 5"):
+        SharedDataset(h5file, heatmaps="short", shm_dir=shm_dir)
 
 
 def batches(loader):

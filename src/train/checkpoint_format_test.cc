@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -36,11 +37,13 @@ Dict load_dict(const std::string& path) { return torch::pickle_load(read_bytes(p
 
 void save_dict(const std::string& path, const Dict& dict) { write_bytes(path, torch::pickle_save(c10::IValue(dict))); }
 
-// The error load_checkpoint gives, failing the test for anything but a CheckpointError.
-std::string load_error(const std::string& path, torch::optim::Adam* adam = nullptr) {
+// The error load_checkpoint gives (into a fresh tiny UNet and, with
+// `with_adam`, its Adam), failing the test for anything but a CheckpointError.
+std::string load_error(const std::string& path, bool with_adam = false) {
   UNet net(tiny());
+  torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-3));
   try {
-    load_checkpoint(path, *net, adam);
+    load_checkpoint(path, *net, with_adam ? &adam : nullptr);
   } catch (const CheckpointError& e) {
     return e.what();
   }
@@ -143,21 +146,20 @@ class DamagedCheckpointTest : public ::testing::Test {
     adam.zero_grad();
     net->forward(torch::rand({1, 1, 8, 8})).sum().backward();
     adam.step();
-    save_checkpoint(path, *net, &adam, {.unet = tiny(), .seed = 1});
-    dict = load_dict(path);
+    save_checkpoint(original, *net, &adam, {.unet = tiny(), .seed = 1});
+    std::filesystem::copy_file(original, path);
   }
-  // Saves `dict` after `edit` and returns load_checkpoint's error.
+  // Saves the original checkpoint's dict after `edit` and returns load_checkpoint's error.
   std::string error_after(const std::function<void(Dict&)>& edit) {
+    Dict dict = load_dict(original);
     edit(dict);
     save_dict(path, dict);
-    UNet net(tiny());
-    torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-3));
-    return load_error(path, &adam);
+    return load_error(path, /*with_adam=*/true);
   }
   std::string prefix() const { return "checkpoint " + path + ": "; }
   TempDir dir;
+  std::string original = dir.file("original.pt");
   std::string path = dir.file("ck.pt");
-  Dict dict{c10::StringType::get(), c10::AnyType::get()};
 };
 
 TEST_F(DamagedCheckpointTest, MetaFieldOfWrongTypeNamesTheKey) {
