@@ -124,8 +124,8 @@ print(json.dumps({"samples_per_s": n / (time.perf_counter() - t0), "n": n}))
     def trainers(self, h5, shared, count=4):
         example = os.path.join(self.root, "python/examples/train_glint_unet.py")
         mode = ["--shared_memory", "--shm_dir", self.shm] if shared else ["--preload"]
-        procs = [subprocess.Popen([PY, example, "--h5", h5, *mode, "--num_workers", "0", "--batch", "16",
-                                   "--epochs", "1", "--base_channels", "4", "--depth", "3", "--threads", "1",
+        procs = [subprocess.Popen([PY, example, "--h5", h5, *mode, "--num_workers", "0", "--batch", "32",
+                                   "--epochs", "1", "--base_channels", "2", "--depth", "1", "--threads", "1",
                                    "--model_path", os.path.join(self.work, f"m{i}.pt")],
                                   env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                  for i in range(count)]
@@ -183,8 +183,8 @@ def write_report(path, command, facts, attach, loader, memory, sizes, loader_inf
         s, p, h = (loader[(k, workers)] for k in ("shared", "private", "h5py"))
         lines.append(f"| {workers} | {s:.0f} | {p:.0f} | {h:.0f} | {s / p:.2f} |")
     lines += ["", "## Memory of 4 Python trainers", "",
-              "Four `python/examples/train_glint_unet.py` processes at once on the same file (one epoch, "
-              "tiny UNet, no workers); peak of the sum of their PSS (`/proc/PID/smaps_rollup`), sampled every "
+              "Four `python/examples/train_glint_unet.py` processes at once on the same file (one epoch, so "
+              "every sample is read; a tiny UNet, --base_channels 2 --depth 1, batch 32, no workers); peak of the sum of their PSS (`/proc/PID/smaps_rollup`), sampled every "
               "0.2 s while all four ran.", "",
               "| file | data | 4 trainers, --shared_memory | 4 trainers, --preload (private copies) | saved |",
               "|---|---|---|---|---|"]
@@ -215,12 +215,13 @@ def main():
         attach = {f"{k} ({sizes[k]})": b.attach(v, a.runs) for k, v in files.items()}
         samples = 256 if a.quick else 1024
         loader = b.loader(big, samples, 16)
-        loader_info = (f"{samples} random samples of the {'0.1x' if a.quick else '1x'} file (256x256 uint8 images, "
-                       "float16 heatmaps) in batches of 16, fork workers, warm page cache")
         import h5py
         with h5py.File(big, "r") as f:
-            data_mib = (f["images"].size * f["images"].dtype.itemsize
-                        + f["heatmaps"].size * f["heatmaps"].dtype.itemsize) / 2**20
+            images, heatmaps = f["images"], f["heatmaps"]
+            data_mib = (images.size * images.dtype.itemsize + heatmaps.size * heatmaps.dtype.itemsize) / 2**20
+            loader_info = (f"{samples} random samples of the {'0.1x' if a.quick else '1x'} file (images "
+                           f"{'x'.join(map(str, images.shape[1:]))} {images.dtype}, heatmaps {heatmaps.dtype}) "
+                           "in batches of 16, fork workers, warm page cache, 1 torch thread")
         memory = {"1x" if not a.quick else "0.1x": (b.trainers(big, True), b.trainers(big, False), data_mib)}
         write_report(a.out, a.command, machine_facts(), attach, loader, memory, sizes, loader_info)
     finally:
