@@ -20,6 +20,7 @@
 
 #include "glint/cache.h"
 #include "glint/fingerprint.h"
+#include "util/time.h"
 
 namespace {
 
@@ -35,17 +36,8 @@ struct ProbeOptions {
   std::vector<std::string> datasets;  // empty: every numeric dataset
 };
 
-int64_t cpu_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-int64_t now_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+int64_t cpu_ns() { return glint::now_ns(CLOCK_PROCESS_CPUTIME_ID); }
+int64_t wall_ns() { return glint::now_ns(CLOCK_MONOTONIC); }
 
 // Reads one byte per 4 KiB page: what first use of the whole payload costs
 // in page faults, without the cost of a particular computation on it.
@@ -78,17 +70,17 @@ int run_probe(const ProbeOptions& o) {
   if (o.noop) {
     std::printf("{\"usable_ns\": %lld, \"open_ns\": 0, \"touch_ns\": 0, \"cpu_ns\": %lld, \"open_cpu_ns\": 0, "
                 "\"bytes\": 0}\n",
-                static_cast<long long>(now_ns()), static_cast<long long>(cpu_ns()));
+                static_cast<long long>(wall_ns()), static_cast<long long>(cpu_ns()));
     return 0;
   }
-  int64_t t0 = now_ns();
+  int64_t t0 = wall_ns();
   if (o.md5) {
     auto md5 = glint::md5_file(o.h5);
     if (!md5.ok()) {
       std::fprintf(stderr, "attach_probe: %s\n", md5.status().message().c_str());
       return 1;
     }
-    int64_t t1 = now_ns();
+    int64_t t1 = wall_ns();
     std::printf("{\"usable_ns\": %lld, \"open_ns\": %lld, \"touch_ns\": 0, \"bytes\": 0, \"md5\": \"%s\"}\n",
                 static_cast<long long>(t1), static_cast<long long>(t1 - t0), md5->c_str());
     return 0;
@@ -115,7 +107,7 @@ int run_probe(const ProbeOptions& o) {
     }
     shared = std::move(r.value());
   }
-  int64_t t1 = now_ns();
+  int64_t t1 = wall_ns();
   int64_t c1 = cpu_ns();
   if (o.touch) {
     for (const auto& d : shared) {
@@ -125,7 +117,7 @@ int run_probe(const ProbeOptions& o) {
   } else {
     for (const auto& d : shared) bytes += d.bytes();
   }
-  int64_t t2 = now_ns();
+  int64_t t2 = wall_ns();
   std::printf("{\"usable_ns\": %lld, \"open_ns\": %lld, \"touch_ns\": %lld, \"cpu_ns\": %lld, \"open_cpu_ns\": %lld, "
               "\"bytes\": %llu, \"sink\": %llu}\n",
               static_cast<long long>(t2), static_cast<long long>(t1 - t0), static_cast<long long>(t2 - t1),

@@ -47,8 +47,8 @@ TEST_F(ShmSpaceTest, TooSmallFileSystemGivesNoSpaceWithSizesAndLeavesNothing) {
       f.expect(!done.signaled && done.exit_code == 1, ds->name + ": probe should fail cleanly: " + describe(done));
       f.expect(r.code == "kNoSpace" || r.code == "NoSpace" || r.error.find("not enough shared memory") != std::string::npos,
                ds->name + ": wrong error: " + r.raw);
-      f.expect(r.error.find("needs 8.4 MB") != std::string::npos, ds->name + ": needed size missing: " + r.error);
-      f.expect(r.error.find("MB free") != std::string::npos, ds->name + ": free size missing: " + r.error);
+      f.expect(r.error.find("needs 8.0 MiB") != std::string::npos, ds->name + ": needed size missing: " + r.error);
+      f.expect(r.error.find("MiB free") != std::string::npos, ds->name + ": free size missing: " + r.error);
       f.expect(r.error.find(dir) != std::string::npos, ds->name + ": directory missing: " + r.error);
       f.expect(r.error.find("'/" + ds->name + "'") != std::string::npos, ds->name + ": dataset missing: " + r.error);
       f.expect(dir_entries(dir).empty(), ds->name + ": something was left in the tmpfs");

@@ -74,7 +74,7 @@ TEST_F(ShmManagerTest, ListOfAColdFileShowsCrosses) {
   EXPECT_TRUE(contains(r.out, "File: " + h5_ + "\nMD5: " + md5_ + "\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "✗ /images      - glint_" + md5_ + "_images\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "Not in shared memory")) << r.out;
-  EXPECT_TRUE(contains(r.out, "0 of 2 datasets in shared memory; 0 segments, 0.0 MB")) << r.out;
+  EXPECT_TRUE(contains(r.out, "0 of 2 datasets in shared memory; 0 segments, 0.0 MiB")) << r.out;
 }
 
 TEST_F(ShmManagerTest, LoadThenListShowsTicks) {
@@ -143,7 +143,7 @@ TEST_F(ShmManagerTest, CleanupAllOlderThanKeepsFreshSegments) {
   ProcessResult r = run({"--cleanup-all", "--older-than", "1h"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "Kept glint_" + md5_ + "_images: younger than 3600 s")) << r.out;
-  EXPECT_TRUE(contains(r.out, "0 segments removed, 0.0 MB freed")) << r.out;
+  EXPECT_TRUE(contains(r.out, "0 segments removed, 0.0 MiB freed")) << r.out;
   EXPECT_TRUE(exists("images"));
 }
 

@@ -55,6 +55,21 @@ struct CacheOptions {
   std::function<void(const LoadProgress&)> on_progress;
   // Receives one-line warnings (an invalid own segment rebuilt, ...).
   std::function<void(std::string_view)> on_warning;
+
+  // Loading tuning. The defaults suit a small machine; none changes a byte
+  // of what is loaded.
+  // Threads that copy a contiguous, unfiltered dataset into its segment
+  // (sendfile, in the kernel). Default 2: both cores of a small machine; the
+  // copy is bound by memory bandwidth, so more rarely helps. Values < 1 mean 1.
+  int copy_threads = 2;
+  // Threads that decompress a chunked, filtered dataset. Default 0: one per
+  // core, at most 8 (decoding is CPU-bound).
+  int decode_threads = 0;
+  // The most one copy system call (or one HDF5 read) moves, which is also how
+  // often on_progress is called while loading. Default 32 MiB; values below
+  // 4096 mean 4096. The reliability tests lower it so that a small load
+  // reports in many steps and a test can stop the loader at many points.
+  uint64_t fill_step_bytes = uint64_t{32} << 20;
 };
 
 // A read-only view of one dataset in shared memory. Move-only; owns the

@@ -18,17 +18,20 @@
 #include "segment_reader.h"
 #include "segment_writer.h"
 #include "shared_dataset_impl.h"
+#include "util/dataset_name.h"
+#include "util/posix_error.h"
+#include "util/time.h"
 
 namespace glint {
 namespace {
 
 using Outcome = AttachResult::Outcome;
 
-// Copy threads for the kernel-side copy: both cores of a small machine.
-constexpr int kCopyThreads = 2;
-
-// Decoding compressed chunks is CPU-bound: one thread per core, up to 8.
-int decode_threads() { return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u)); }
+// CacheOptions::decode_threads, with 0 meaning one per core, up to 8.
+int decode_threads(const CacheOptions& o) {
+  if (o.decode_threads > 0) return o.decode_threads;
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
 
 struct Context {
   const CacheOptions& options;
@@ -43,10 +46,6 @@ struct Context {
     if (options.on_warning) options.on_warning(text);
   }
 };
-
-std::string canonical(const std::string& dataset) {
-  return (!dataset.empty() && dataset.front() == '/') ? dataset : "/" + dataset;
-}
 
 Result<TrustPolicy> make_trust(const CacheOptions& options) {
   TrustPolicy t;
@@ -106,12 +105,6 @@ AttachResult attach(const Context& ctx, const std::string& dataset, const std::s
   return r;
 }
 
-int64_t now_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 std::string trailer_for(const Context& ctx, const std::string& dataset) {
   SegmentTrailer t;
   t.source_path = ctx.fp.path;
@@ -145,16 +138,19 @@ Result<DatasetInfo> loadable_info(Context& ctx, const std::string& dataset) {
 // contiguous data, parallel decoding of chunks, or HDF5 for everything else
 // (type conversion, other filters, unwritten chunks).
 Status fill(Context& ctx, SegmentWriter& writer, const DatasetInfo& info, const FillProgress& progress) {
-  if (info.file_offset >= 0) return fill_by_copy(writer, ctx.fp.path, info.file_offset, kCopyThreads, progress);
+  const CacheOptions& o = ctx.options;
+  if (info.file_offset >= 0) {
+    return fill_by_copy(writer, ctx.fp.path, info.file_offset, {o.copy_threads, o.fill_step_bytes}, progress);
+  }
   if (info.chunked) {
     auto layout = read_chunk_layout(ctx.fp.path, info);
-    if (layout.ok()) return fill_by_chunks(writer, ctx.fp.path, *layout, decode_threads(), progress);
+    if (layout.ok()) return fill_by_chunks(writer, ctx.fp.path, *layout, decode_threads(o), progress);
   }
-  return fill_by_hdf5(writer, **source_of(ctx), info, progress);
+  return fill_by_hdf5(writer, **source_of(ctx), info, {1, o.fill_step_bytes}, progress);
 }
 
 // Loads `dataset` into a new segment and publishes it as `path`.
-Status load(Context& ctx, const std::string& dataset, const std::string& path, bool* lost_race) {
+Result<SegmentWriter::Published> load(Context& ctx, const std::string& dataset, const std::string& path) {
   auto info = loadable_info(ctx, dataset);
   if (!info.ok()) return info.status();
   std::string trailer = trailer_for(ctx, dataset);
@@ -176,7 +172,7 @@ Status load(Context& ctx, const std::string& dataset, const std::string& path, b
       now->ctime_ns != ctx.fp.identity.ctime_ns || now->ino != ctx.fp.identity.ino) {
     return Status(Code::kIOError, ctx.fp.path + " changed while it was being loaded; try again");
   }
-  return writer->publish(path, ctx.segment_mode(), ctx.trust.group, lost_race);
+  return writer->publish(path, ctx.segment_mode(), ctx.trust.group);
 }
 
 Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
@@ -197,15 +193,16 @@ Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
       // publish lose to it, and this loop load again forever.
       if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
         return Status(r.status.code(), r.status.message() + "; it cannot be removed to rebuild it (" +
-                                           std::strerror(errno) + "): remove it by hand");
+                                           errno_text(errno) + "): remove it by hand");
       }
       ctx.warn(r.status.message() + "; rebuilding it");
     }
-    bool lost_race = false;
-    GLINT_RETURN_IF_ERROR(load(ctx, dataset, path, &lost_race));
+    auto published = load(ctx, dataset, path);
+    if (!published.ok()) return published.status();
     lock->release();
     r = attach(ctx, dataset, path);
-    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, !lost_race);
+    const bool loaded_here = *published == SegmentWriter::Published::kHere;
+    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, loaded_here);
     if (r.outcome == Outcome::kError) return r.status;
     // Removed or replaced between publishing and attaching (a cleanup): retry.
   }
@@ -214,7 +211,7 @@ Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
 Result<std::vector<std::string>> resolve_datasets(Context& ctx, const std::vector<std::string>& requested) {
   std::vector<std::string> out;
   if (!requested.empty()) {
-    for (const auto& d : requested) out.push_back(canonical(d));
+    for (const auto& d : requested) out.push_back(absolute_dataset_name(d));
     return out;
   }
   auto src = source_of(ctx);

@@ -12,9 +12,9 @@
 #include <system_error>
 #include <thread>
 
-#include "posix_error.h"
+#include "util/posix_error.h"
 #include "read_at.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "h5_handle.h"
+#include "h5_memory_type.h"
+#include "util/h5_handle.h"
 
 namespace glint {
 namespace {

@@ -6,15 +6,10 @@
 
 #include "fingerprint_store.h"
 #include "glint/fingerprint.h"
+#include "util/time.h"
 
 namespace glint {
 namespace {
-
-int64_t now_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 bool same_identity(const FileIdentity& a, const FileIdentity& b) {
   return a.dev == b.dev && a.ino == b.ino && a.size == b.size && a.mtime_ns == b.mtime_ns &&

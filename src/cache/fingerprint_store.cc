@@ -1,7 +1,6 @@
 #include "fingerprint_store.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +8,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+
+#include "util/atomic_file.h"
+#include "util/user.h"
 
 namespace glint {
 namespace {
@@ -48,7 +50,7 @@ std::string default_store_dir() {
   const char* home = std::getenv("HOME");
   std::string h = (home && *home == '/') ? home : "";
   if (h.empty()) {
-    if (const passwd* pw = getpwuid(geteuid())) h = pw->pw_dir;
+    h = home_directory(geteuid()).value_or("");
   }
   return h.empty() ? std::string() : h + "/.cache/glint/fingerprints";
 }
@@ -89,12 +91,8 @@ void FingerprintStore::save(const FileIdentity& id, const std::string& md5, cons
                       {"mtime_ns", id.mtime_ns}, {"ctime_ns", id.ctime_ns}, {"md5", md5},
                       {"path", path},           {"hashed_at_ns", hashed_at_ns}};
   std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  std::string tmp = dir_ + "/.tmp-XXXXXX";
-  UniqueFd fd(::mkstemp(tmp.data()));
-  if (!fd.valid()) return;
-  bool ok = ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  fd.reset();
-  if (!ok || ::rename(tmp.c_str(), entry_path(id).c_str()) != 0) ::unlink(tmp.c_str());
+  // A lost entry is only recomputed: no fsync, and failures are ignored.
+  (void)write_file_atomically(entry_path(id), text, {.sync = false, .mode = 0600});
 }
 
 UniqueFd FingerprintStore::lock(const FileIdentity& id) const {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "glint/fingerprint.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 

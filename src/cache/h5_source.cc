@@ -6,14 +6,12 @@
 #include "glint/fingerprint.h"
 #include "glint/h5.h"
 #include "glint/segment_format.h"
-#include "h5_handle.h"
+#include "h5_memory_type.h"
+#include "util/h5_handle.h"
+#include "util/dataset_name.h"
 
 namespace glint {
 namespace {
-
-std::string canonical(const std::string& dataset) {
-  return (!dataset.empty() && dataset.front() == '/') ? dataset : "/" + dataset;
-}
 
 // The cache's dtype for an HDF5 file type; nullopt with `why` if none fits.
 std::optional<DType> dtype_of(hid_t type, std::string* why) {
@@ -64,7 +62,7 @@ class H5SourceImpl final : public H5Source {
 };
 
 herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) {
-  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back("/" + std::string(name));
+  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(absolute_dataset_name(name));
   return 0;
 }
 
@@ -114,7 +112,7 @@ Result<DatasetInfo> H5SourceImpl::describe(hid_t ds, const std::string& name) {
 
 Result<DatasetInfo> H5SourceImpl::info(const std::string& dataset) {
   auto lock = h5_lock();
-  std::string name = canonical(dataset);
+  std::string name = absolute_dataset_name(dataset);
   htri_t exists = H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT);
   H5Eclear2(H5E_DEFAULT);
   if (exists <= 0) {

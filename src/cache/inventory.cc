@@ -13,7 +13,7 @@
 #include <memory>
 
 #include "inventory_internal.h"
-#include "posix_error.h"
+#include "util/posix_error.h"
 #include "proc_maps.h"
 
 namespace glint {

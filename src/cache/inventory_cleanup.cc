@@ -10,18 +10,14 @@
 
 #include "glint/inventory.h"
 #include "inventory_internal.h"
-#include "posix_error.h"
+#include "util/posix_error.h"
+#include "util/time.h"
+#include "util/user.h"
 
 namespace glint {
 namespace {
 
 using namespace inventory_internal;
-
-int64_t now_unix_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
 
 bool is_selected(const SegmentInfo& info, const CleanupOptions& o) {
   if (o.md5.empty() && o.source_path.empty()) return true;
@@ -29,18 +25,18 @@ bool is_selected(const SegmentInfo& info, const CleanupOptions& o) {
   return !o.source_path.empty() && info.trailer && info.trailer->source_path == o.source_path;
 }
 
-bool old_enough(int64_t modified_ns, const CleanupOptions& o, int64_t now_ns) {
+bool old_enough(int64_t modified_ns, const CleanupOptions& o, int64_t now) {
   if (!o.older_than_seconds) return true;
-  return now_ns - modified_ns >= *o.older_than_seconds * 1'000'000'000;
+  return now - modified_ns >= *o.older_than_seconds * 1'000'000'000;
 }
 
 // Why a selected segment must stay, or nullopt if it may go.
 std::optional<std::string> reason_to_keep(const SegmentInfo& info, const CleanupOptions& o,
-                                          int64_t now_ns) {
+                                          int64_t now) {
   if (o.only_mine && info.owner_uid != ::geteuid()) {
     return "owned by " + info.owner + "; only your own segments are removed";
   }
-  if (!old_enough(info.modified_unix_ns, o, now_ns)) {
+  if (!old_enough(info.modified_unix_ns, o, now)) {
     return "younger than " + std::to_string(*o.older_than_seconds) + " s";
   }
   if (o.stale_only && !info.stale) return "not stale (its source file is unchanged)";
@@ -63,10 +59,10 @@ Status unlink_same(int dir_fd, const std::string& dir, const std::string& name, 
 
 void remove_segments(int dir_fd, const CleanupOptions& o, std::vector<SegmentInfo> segments,
                      CleanupReport& report) {
-  int64_t now_ns = now_unix_ns();
+  const int64_t now = now_ns();
   for (SegmentInfo& info : segments) {
     if (!is_selected(info, o)) continue;
-    if (auto why = reason_to_keep(info, o, now_ns)) {
+    if (auto why = reason_to_keep(info, o, now)) {
       report.skipped.push_back(info.file_name + ": " + *why);
       continue;
     }
@@ -85,15 +81,15 @@ void remove_segments(int dir_fd, const CleanupOptions& o, std::vector<SegmentInf
 // Removes one lock file if nobody holds it; returns why not otherwise ("" if
 // it vanished meanwhile).
 std::optional<std::string> remove_lock(int dir_fd, const std::string& name, const CleanupOptions& o,
-                                       int64_t now_ns) {
+                                       int64_t now) {
   UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) return errno == ENOENT ? "" : posix_error("open", errno).message();
   struct stat st;
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return "not a regular file";
   if (o.only_mine && st.st_uid != ::geteuid()) {
-    return "owned by " + user_name(st.st_uid) + "; only your own lock files are removed";
+    return "owned by " + user_name(st.st_uid).value_or(std::to_string(st.st_uid)) + "; only your own lock files are removed";
   }
-  if (!old_enough(int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec, o, now_ns)) {
+  if (!old_enough(to_ns(st.st_mtim), o, now)) {
     return "younger than " + std::to_string(*o.older_than_seconds) + " s";
   }
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
@@ -109,14 +105,14 @@ std::optional<std::string> remove_lock(int dir_fd, const std::string& name, cons
 
 void remove_locks(int dir_fd, const std::vector<std::string>& names, const CleanupOptions& o,
                   CleanupReport& report) {
-  int64_t now_ns = now_unix_ns();
+  const int64_t now = now_ns();
   for (const std::string& name : names) {
     std::string target = lock_target(name);
     if (target.empty()) continue;
     // Lock files carry no trailer, so a source_path-only filter spares them.
     bool selected = o.md5.empty() ? o.source_path.empty() : target.compare(kSegmentPrefix.size(), 32, o.md5) == 0;
     if (!selected) continue;
-    if (auto why = remove_lock(dir_fd, name, o, now_ns)) {
+    if (auto why = remove_lock(dir_fd, name, o, now)) {
       if (!why->empty()) report.skipped.push_back(name + ": " + *why);
     } else {
       report.removed_locks.push_back(name);

@@ -3,7 +3,7 @@
 
 #include "glint/inventory.h"
 #include "inventory_testing.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

@@ -9,13 +9,14 @@
 #include <mutex>
 
 #include "inventory_internal.h"
-#include "posix_error.h"
+#include "util/posix_error.h"
 #include "read_at.h"
+#include "util/dataset_name.h"
+#include "util/time.h"
+#include "util/user.h"
 
 namespace glint::inventory_internal {
 namespace {
-
-int64_t to_ns(const timespec& ts) { return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec; }
 
 std::string octal_mode(uint32_t mode) {
   char buf[8];
@@ -25,7 +26,7 @@ std::string octal_mode(uint32_t mode) {
 
 void fill_stat(const struct stat& st, SegmentInfo& info) {
   info.owner_uid = st.st_uid;
-  info.owner = user_name(st.st_uid);
+  info.owner = user_name(st.st_uid).value_or(std::to_string(st.st_uid));
   info.group_gid = st.st_gid;
   info.mode = st.st_mode & 07777;
   info.inode = st.st_ino;
@@ -40,11 +41,6 @@ Result<std::string> pread_bytes(int fd, uint64_t offset, size_t size, const std:
   if (!done.ok()) return done.status();
   out.resize(*done);
   return out;
-}
-
-std::string with_slash(std::string_view dataset) {
-  if (!dataset.empty() && dataset.front() == '/') return std::string(dataset);
-  return "/" + std::string(dataset);
 }
 
 // A cheap identity check of the source: no hashing, just stat.
@@ -86,7 +82,7 @@ void read_trailer(int fd, SegmentInfo& info) {
     info.problem = trailer.status().message() + " in " + info.file_name;
     return;
   }
-  if (trailer->md5 != info.md5 || with_slash(trailer->dataset) != info.dataset) {
+  if (trailer->md5 != info.md5 || absolute_dataset_name(trailer->dataset) != info.dataset) {
     info.problem = "its trailer describes md5 " + trailer->md5 + " dataset " + trailer->dataset +
                    ", not what its name says";
     return;
@@ -112,20 +108,6 @@ void read_contents(int fd, SegmentInfo& info) {
 
 }  // namespace
 
-std::string user_name(uid_t uid) {
-  static std::mutex mu;
-  static std::map<uid_t, std::string> names;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = names.find(uid);
-  if (it != names.end()) return it->second;
-  passwd pw;
-  passwd* found = nullptr;
-  char buf[4096];
-  std::string name = std::to_string(uid);
-  if (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found != nullptr) name = pw.pw_name;
-  names.emplace(uid, name);
-  return name;
-}
 
 SegmentInfo inspect_segment(int dir_fd, const std::string& dir, const std::string& name,
                             const ParsedSegmentName& parsed, bool& present) {

@@ -10,7 +10,7 @@
 #include "glint/inventory.h"
 #include "glint/segment_format.h"
 #include "glint/status.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint::inventory_internal {
 
@@ -28,8 +28,5 @@ std::string lock_target(std::string_view name);
 // `present` is false when it vanished while being inspected.
 SegmentInfo inspect_segment(int dir_fd, const std::string& dir, const std::string& name,
                             const ParsedSegmentName& parsed, bool& present);
-
-// The user name for a uid, or the uid as text.
-std::string user_name(uid_t uid);
 
 }  // namespace glint::inventory_internal

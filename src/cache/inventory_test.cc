@@ -8,7 +8,7 @@
 #include <cstdlib>
 
 #include "inventory_testing.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

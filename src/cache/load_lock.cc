@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "posix_error.h"
+#include "util/posix_error.h"
 
 namespace glint {
 

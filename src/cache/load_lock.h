@@ -10,7 +10,7 @@
 #include <string>
 
 #include "glint/status.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 

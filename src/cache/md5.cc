@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "glint/fingerprint.h"
-#include "posix_error.h"
-#include "unique_fd.h"
+#include "util/posix_error.h"
+#include "util/unique_fd.h"
+#include "util/time.h"
 
 namespace glint {
 namespace {
@@ -69,8 +70,8 @@ Result<FileIdentity> identify_file(const std::string& path) {
   id.dev = st.st_dev;
   id.ino = st.st_ino;
   id.size = static_cast<uint64_t>(st.st_size);
-  id.mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-  id.ctime_ns = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+  id.mtime_ns = to_ns(st.st_mtim);
+  id.ctime_ns = to_ns(st.st_ctim);
   return id;
 }
 

@@ -11,21 +11,20 @@
 #include <thread>
 #include <vector>
 
-#include "posix_error.h"
-#include "unique_fd.h"
+#include "util/posix_error.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {
 
-std::atomic<uint64_t> g_step{32ull << 20};
-
-uint64_t fill_step() { return g_step.load(std::memory_order_relaxed); }
+uint64_t step_of(const FillTuning& t) { return std::max<uint64_t>(t.step, 4096); }
 
 struct CopyShared {
   std::mutex mu;
   std::atomic<uint64_t> done{0};
   Status first_error;
   const FillProgress* progress;
+  uint64_t step;
 };
 
 void copy_range(const std::string& h5_path, int dst_fd, int64_t src_begin, uint64_t dst_begin, uint64_t bytes,
@@ -43,7 +42,7 @@ void copy_range(const std::string& h5_path, int dst_fd, int64_t src_begin, uint6
   off_t in_off = src_begin;
   uint64_t left = bytes;
   while (left > 0) {
-    ssize_t n = ::sendfile(dst.get(), src.get(), &in_off, std::min(left, fill_step()));
+    ssize_t n = ::sendfile(dst.get(), src.get(), &in_off, std::min(left, shared.step));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail(posix_error("copy from " + h5_path + " into shared memory", errno));
     if (n == 0) return fail(Status(Code::kCorrupt, h5_path + " ends before its dataset does (truncated file?)"));
@@ -58,14 +57,13 @@ void copy_range(const std::string& h5_path, int dst_fd, int64_t src_begin, uint6
 
 }  // namespace
 
-void set_fill_step_for_testing(uint64_t bytes) { g_step.store(std::max<uint64_t>(bytes, 4096)); }
-
-Status fill_by_copy(SegmentWriter& writer, const std::string& h5_path, int64_t file_offset, int threads,
+Status fill_by_copy(SegmentWriter& writer, const std::string& h5_path, int64_t file_offset, FillTuning tuning,
                     const FillProgress& progress) {
   const uint64_t total = writer.payload_bytes();
   CopyShared shared;
   shared.progress = &progress;
-  int n = std::max(1, std::min<int>(threads, static_cast<int>(total / fill_step()) + 1));
+  shared.step = step_of(tuning);
+  int n = std::max(1, std::min<int>(tuning.threads, static_cast<int>(total / shared.step) + 1));
   uint64_t per = (total / static_cast<uint64_t>(n) + 4095) & ~uint64_t{4095};
   std::vector<std::thread> workers;
   for (int i = 0; i < n; ++i) {
@@ -86,13 +84,13 @@ Status fill_by_copy(SegmentWriter& writer, const std::string& h5_path, int64_t f
   return shared.first_error;
 }
 
-Status fill_by_hdf5(SegmentWriter& writer, H5Source& source, const DatasetInfo& info,
+Status fill_by_hdf5(SegmentWriter& writer, H5Source& source, const DatasetInfo& info, FillTuning tuning,
                     const FillProgress& progress) {
   auto dst = writer.map_payload();
   if (!dst.ok()) return dst.status();
   const uint64_t rows = info.shape[0];
   const uint64_t row_bytes = rows ? info.bytes / rows : 0;
-  const uint64_t slab = std::max<uint64_t>(1, fill_step() / std::max<uint64_t>(1, row_bytes));
+  const uint64_t slab = std::max<uint64_t>(1, step_of(tuning) / std::max<uint64_t>(1, row_bytes));
   for (uint64_t first = 0; first < rows; first += slab) {
     uint64_t count = std::min(slab, rows - first);
     GLINT_RETURN_IF_ERROR(source.read_rows(info.name, first, count, *dst + first * row_bytes));

@@ -12,7 +12,7 @@
 #include <memory>
 #include <tuple>
 
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

@@ -10,7 +10,7 @@
 #include <algorithm>
 
 #include "support/temp_dir.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

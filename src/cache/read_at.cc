@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <string>
 
-#include "posix_error.h"
+#include "util/posix_error.h"
 
 namespace glint {
 

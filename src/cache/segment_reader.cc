@@ -1,24 +1,19 @@
 #include "segment_reader.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-#include "posix_error.h"
-#include "unique_fd.h"
+#include "util/posix_error.h"
+#include "util/unique_fd.h"
+#include "util/user.h"
 
 namespace glint {
 namespace {
 
 using Outcome = AttachResult::Outcome;
-
-std::string user_name(uid_t uid) {
-  if (const passwd* pw = getpwuid(uid)) return pw->pw_name;
-  return "uid " + std::to_string(uid);
-}
 
 AttachResult fail(Outcome outcome, Status status) {
   AttachResult r;
@@ -32,7 +27,7 @@ AttachResult foreign(const std::string& path, const struct stat& st, const Trust
                          ? " and not of group '" + trust.group_name + "'"
                          : "; to share segments, every user must load and attach with --share-group GROUP";
   return fail(Outcome::kError,
-              Status(Code::kPermissionDenied, "segment " + path + " belongs to " + user_name(st.st_uid) +
+              Status(Code::kPermissionDenied, "segment " + path + " belongs to " + user_name(st.st_uid).value_or("uid " + std::to_string(st.st_uid)) +
                                                   ", not to you" + hint +
                                                   "; it was not used (ask its owner to remove it)"));
 }

@@ -6,29 +6,23 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 
-#include "posix_error.h"
+#include "util/posix_error.h"
+#include "util/byte_size.h"
 
 namespace glint {
 namespace {
-
-std::string megabytes(uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  return buf;
-}
 
 Status no_space(const std::string& dir, uint64_t needed, std::string_view what) {
   struct statvfs vfs;
   std::string free_text = "unknown", exact = std::to_string(needed) + " bytes needed";
   if (statvfs(dir.c_str(), &vfs) == 0) {
     uint64_t free_bytes = uint64_t{vfs.f_bavail} * vfs.f_frsize;
-    free_text = megabytes(free_bytes);
+    free_text = format_bytes(free_bytes);
     exact = std::to_string(needed) + " and " + std::to_string(free_bytes) + " bytes";
   }
   return Status(Code::kNoSpace, "not enough shared memory in " + dir + " for " + std::string(what) + ": needs " +
-                                    megabytes(needed) + ", " + free_text + " free (" + exact +
+                                    format_bytes(needed) + ", " + free_text + " free (" + exact +
                                     "); remove old segments (shm_manager --cleanup-all) or enlarge " + dir);
 }
 
@@ -56,7 +50,7 @@ Result<SegmentWriter> SegmentWriter::create(const std::string& dir, const RawSeg
   while ((rc = ::posix_fallocate(fd.get(), 0, static_cast<off_t>(total))) == EINTR) {
   }
   if (rc == ENOSPC || rc == ENOMEM) return no_space(dir, total, what);
-  if (rc != 0) return posix_error("reserve " + megabytes(total) + " in " + dir, rc);
+  if (rc != 0) return posix_error("reserve " + format_bytes(total) + " in " + dir, rc);
   GLINT_RETURN_IF_ERROR(write_all(fd.get(), &header, sizeof header, 0, what));
   GLINT_RETURN_IF_ERROR(write_all(fd.get(), trailer.data(), trailer.size(),
                                   static_cast<off_t>(kSegmentHeaderBytes + header.payload_bytes), what));
@@ -73,9 +67,8 @@ Result<uint8_t*> SegmentWriter::map_payload() {
   return payload_map_.mutable_data() + kSegmentHeaderBytes;
 }
 
-Status SegmentWriter::publish(const std::string& final_path, unsigned mode, std::optional<gid_t> group,
-                              bool* lost_race) {
-  *lost_race = false;
+Result<SegmentWriter::Published> SegmentWriter::publish(const std::string& final_path, unsigned mode,
+                                                        std::optional<gid_t> group) {
   payload_map_.reset();
   if (group && ::fchown(fd_.get(), static_cast<uid_t>(-1), *group) != 0) {
     return posix_error("give " + final_path + " to the sharing group (are you a member?)", errno);
@@ -83,13 +76,10 @@ Status SegmentWriter::publish(const std::string& final_path, unsigned mode, std:
   if (::fchmod(fd_.get(), mode) != 0) return posix_error("chmod " + final_path, errno);
   std::string self = "/proc/self/fd/" + std::to_string(fd_.get());
   if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, final_path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-    if (errno == EEXIST) {
-      *lost_race = true;
-      return Status::Ok();
-    }
+    if (errno == EEXIST) return Published::kLostRace;
     return posix_error("publish segment " + final_path, errno);
   }
-  return Status::Ok();
+  return Published::kHere;
 }
 
 }  // namespace glint

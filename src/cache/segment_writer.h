@@ -10,7 +10,7 @@
 #include "glint/segment_format.h"
 #include "glint/status.h"
 #include "mapping.h"
-#include "unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 
@@ -30,10 +30,15 @@ class SegmentWriter {
   // write through the descriptor (HDF5 decompression).
   Result<uint8_t*> map_payload();
 
+  enum class Published {
+    kHere,       // this segment now has the name `final_path`
+    kLostRace,   // another process published that name first; this one is
+                 // dropped when the writer dies, and the caller attaches theirs
+  };
   // Sets the final mode (and group), then links the file under `final_path`
-  // atomically. kNotFound-free contract: returns false in `*lost_race` (and
-  // OK) when another process published that name first.
-  Status publish(const std::string& final_path, unsigned mode, std::optional<gid_t> group, bool* lost_race);
+  // atomically (never replacing a file that has the name). An error only for
+  // a failure of the system (chown to the group, chmod, link).
+  Result<Published> publish(const std::string& final_path, unsigned mode, std::optional<gid_t> group);
 
   SegmentWriter(SegmentWriter&&) noexcept = default;
   SegmentWriter& operator=(SegmentWriter&&) = delete;

@@ -6,9 +6,10 @@
 #include <utility>
 
 #include "synth/block.h"
-#include "synth/h5_handle.h"
 #include "synth/h5_output.h"
-#include "synth/temp_output.h"
+#include "synth/output_path.h"
+#include "util/atomic_file.h"
+#include "util/h5_handle.h"
 
 namespace glint::synth {
 namespace {
@@ -56,7 +57,9 @@ Status write_blocks(H5Output& out, const GeneratorOptions& o, const Progress& pr
 Status write_dataset(const std::string& path, const GeneratorOptions& options,
                      const Progress& progress) {
   GLINT_RETURN_IF_ERROR(validate(options));
-  auto temp = TempOutput::reserve(path, options.overwrite);
+  GLINT_RETURN_IF_ERROR(check_output_path(path, options.overwrite));
+  auto temp = AtomicFile::create(path, {.overwrite = options.overwrite, .exists_hint = kOverwriteHint},
+                                 "cannot create a temporary file in the output directory");
   if (!temp.ok()) return temp.status();
   H5QuietErrors quiet;
   auto out = H5Output::create(temp->temp_path(), path, options);

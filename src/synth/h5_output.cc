@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "synth/half.h"
+#include "util/posix_error.h"
 
 #ifndef GLINT_VERSION
 #define GLINT_VERSION "unknown"
@@ -112,7 +113,7 @@ Status H5Output::reserve_space() {
                                       "; free some space or choose another directory");
   }
   return Status(Code::kIOError,
-                "cannot reserve " + needed + " for '" + path_ + "': " + std::strerror(err));
+                "cannot reserve " + needed + " for '" + path_ + "': " + errno_text(err));
 }
 
 H5Output::~H5Output() { abandon(); }

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "glint/status.h"
-#include "synth/h5_handle.h"
+#include "util/h5_handle.h"
 #include "synth/options.h"
 
 namespace glint::synth {

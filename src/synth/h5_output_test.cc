@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "support/temp_dir.h"
-#include "synth/h5_handle.h"
+#include "util/h5_handle.h"
 
 namespace glint::synth {
 namespace {

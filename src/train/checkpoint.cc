@@ -1,11 +1,7 @@
 #include "train/checkpoint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -13,6 +9,8 @@
 #include <vector>
 
 #include "train/checkpoint_contents.h"
+#include "util/atomic_file.h"
+#include "util/posix_error.h"
 
 namespace glint::train {
 namespace {
@@ -22,30 +20,13 @@ using checkpoint::Contents;
 using checkpoint::fail;
 using checkpoint::Fields;
 
-std::string errno_text() { return std::strerror(errno); }
-
-// Writes `bytes` to a sibling temporary file, fsyncs it and renames it over
-// `path`, so readers (and a crash) see either the old or the new file.
+// Readers (and a crash) see either the old or the new file, never half.
 void write_atomically(const std::string& path, const std::vector<char>& bytes) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(path, "cannot create " + tmp + ": " + errno_text() + "; check the directory");
-  size_t done = 0;
-  bool ok = true;
-  while (ok && done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const std::string reason = errno_text();
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = ok ? errno_text() : reason;
-    ::unlink(tmp.c_str());
-    fail(path, "cannot write: " + why + "; check free space and permissions");
-  }
+  auto file = AtomicFile::create(path);
+  if (!file.ok()) fail(path, file.status().message() + "; check the directory");
+  Status written = file->write(std::string_view(bytes.data(), bytes.size()));
+  if (written.ok()) written = file->commit();
+  if (!written.ok()) fail(path, "cannot write: " + written.message() + "; check free space and permissions");
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -54,7 +35,7 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 // library's own included, becomes one CheckpointError.
 Contents read_contents(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open: " + errno_text());
+  if (!in) fail(path, "cannot open: " + errno_text(errno));
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
     c10::IValue value;

@@ -54,10 +54,15 @@ std::unique_ptr<SampleSource> make_source(const SourceOptions& options) {
   std::unique_ptr<H5Source> file = open_file(options);
   SourceShape shape = check_datasets(*file, options);
   switch (options.kind) {
-    case SourceKind::kShared:
+    case SourceKind::kShared: {
       // The segments are all the shared source needs: do not keep HDF5 open.
       file.reset();
-      return make_shared_source(std::move(shape), options);
+      auto opened = open_shared(options.h5_path, {shape.images.dataset, shape.heatmaps.dataset}, options.cache);
+      if (!opened.ok()) {
+        throw std::runtime_error("cannot share training data in memory: " + opened.status().message());
+      }
+      return make_shared_source(std::move(shape), std::move(opened).value(), options.h5_path);
+    }
     case SourceKind::kPreload: return make_preload_source(std::move(shape), *file);
     case SourceKind::kStream: return make_stream_source(std::move(shape), std::move(file));
   }

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "glint/cache.h"
 #include "glint/dtype.h"
@@ -107,5 +108,14 @@ std::unique_ptr<SampleSource> make_source(const SourceOptions& options);
 // Runs make_source's checks only (file metadata; no data read, no segment
 // touched, options.kind ignored) and returns the shape the source would have.
 SourceShape check_source(const SourceOptions& options);
+
+// The kShared source over segments the caller already opened with
+// glint::open_shared for both datasets of `shape` (as check_source returned
+// it), for a caller that needs the SharedDataset objects first (who loaded
+// them, their names). Takes ownership of both. Throws std::runtime_error when
+// a segment does not match the file's dataset (dtype, row size, rows), naming
+// the shm_manager command that removes it.
+std::unique_ptr<SampleSource> make_shared_source(SourceShape shape, std::vector<SharedDataset> opened,
+                                                 const std::string& h5_path);
 
 }  // namespace glint::train

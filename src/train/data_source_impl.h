@@ -12,7 +12,6 @@ namespace glint::train {
 // Reads both datasets' metadata from `file` and checks them (see make_source).
 SourceShape check_datasets(H5Source& file, const SourceOptions& options);
 
-std::unique_ptr<SampleSource> make_shared_source(SourceShape shape, const SourceOptions& options);
 std::unique_ptr<SampleSource> make_preload_source(SourceShape shape, H5Source& file);
 std::unique_ptr<SampleSource> make_stream_source(SourceShape shape, std::unique_ptr<H5Source> file);
 

@@ -52,20 +52,16 @@ SharedDataset take(std::vector<SharedDataset>& opened, const FieldShape& field,
 
 }  // namespace
 
-std::unique_ptr<SampleSource> make_shared_source(SourceShape shape, const SourceOptions& options) {
-  auto opened = open_shared(options.h5_path, {shape.images.dataset, shape.heatmaps.dataset},
-                            options.cache);
-  if (!opened.ok()) {
-    throw std::runtime_error("cannot share training data in memory: " + opened.status().message());
-  }
-  SharedDataset images = take(*opened, shape.images, options.h5_path);
-  SharedDataset heatmaps = take(*opened, shape.heatmaps, options.h5_path);
+std::unique_ptr<SampleSource> make_shared_source(SourceShape shape, std::vector<SharedDataset> opened,
+                                                 const std::string& h5_path) {
+  SharedDataset images = take(opened, shape.images, h5_path);
+  SharedDataset heatmaps = take(opened, shape.heatmaps, h5_path);
   for (const SharedDataset* d : {&images, &heatmaps}) {
     if (d->shape()[0] != static_cast<uint64_t>(shape.samples)) {
       throw std::runtime_error("shared segment " + d->segment() + " has " +
-                               std::to_string(d->shape()[0]) + " rows but " + options.h5_path +
+                               std::to_string(d->shape()[0]) + " rows but " + h5_path +
                                " has " + std::to_string(shape.samples) +
-                               "; remove it (shm_manager --cleanup --h5 " + options.h5_path + ")");
+                               "; remove it (shm_manager --cleanup --h5 " + h5_path + ")");
     }
   }
   return std::make_unique<SharedMemorySource>(std::move(shape), std::move(images),

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "util/posix_error.h"
+
 namespace glint::train {
 namespace {
 
@@ -74,7 +76,7 @@ TrainLog::TrainLog(const std::string& path, bool append) : path_(path) {
   out_.open(path, append ? std::ios::app : std::ios::trunc);
   if (!out_) {
     throw std::runtime_error("--log " + path + ": cannot open for writing (" +
-                             std::strerror(errno) + "); check the directory exists and is writable");
+                             errno_text(errno) + "); check the directory exists and is writable");
   }
 }
 

@@ -2,9 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
 #include <string>
 #include <vector>
+
+#include "util/cli.h"
 
 namespace glint::train {
 namespace {
@@ -101,19 +102,10 @@ int parse_train_options(int argc, const char* const* argv, TrainOptions& options
                "copy of it with other trainers.",
                "train_glint_unet");
   setup_train_options(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    // CLI11's own report spans two lines; users get one.
-    std::cerr << "train_glint_unet: " << e.what() << " (see --help)\n";
-    return 2;
-  }
-  if (options.h5.empty()) {
-    std::cerr << "train_glint_unet: --h5 is required: give the HDF5 training file (see --help)\n";
-    return 2;
-  }
+  if (const auto code = parse_command_line(app, argc, argv)) return *code;
+  // Not ->required(): --help and --cleanup_shm's own message come first, and
+  // this line says what to give.
+  if (options.h5.empty()) return usage_error(app, "--h5 is required: give the HDF5 training file");
   return -1;
 }
 

@@ -6,6 +6,7 @@
 
 #include "glint/fingerprint.h"
 #include "glint/inventory.h"
+#include "util/byte_size.h"
 
 namespace glint::train {
 
@@ -28,10 +29,8 @@ int run_cleanup_shm(const TrainOptions& options, std::ostream& out, std::ostream
   }
   for (const SegmentInfo& s : report->removed) out << "removed " << s.path << "\n";
   for (const std::string& why : report->skipped) err << "warning: skipped " << why << "\n";
-  char freed[64];
-  std::snprintf(freed, sizeof freed, "%.1f MB", static_cast<double>(report->freed_bytes) / (1 << 20));
   out << "cleanup of " << options.h5 << " (md5 " << fingerprint->md5 << "): "
-      << report->removed.size() << " segment(s) removed, " << freed << " freed\n";
+      << report->removed.size() << " segment(s) removed, " << format_bytes(report->freed_bytes) << " freed\n";
   return 0;
 }
 

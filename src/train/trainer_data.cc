@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "glint/cache.h"
+#include "util/byte_size.h"
 
 namespace glint::train {
 namespace {
@@ -17,12 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string megabytes(uint64_t bytes) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1 << 20) << " MB";
-  return s.str();
 }
 
 // Codes a different flag value fixes: those are errors, not fallbacks.
@@ -47,7 +42,7 @@ std::string describe_shared(const std::vector<SharedDataset>& opened, double sec
                                            : "loaded here " + loaded + ", attached " + attached;
   std::ostringstream s;
   s << "shared memory, " << how << " in " << std::fixed
-    << std::setprecision(2) << seconds << " s (" << megabytes(bytes) << ": " << names << ")";
+    << std::setprecision(2) << seconds << " s (" << format_bytes(bytes) << ": " << names << ")";
   return s.str();
 }
 
@@ -56,8 +51,8 @@ std::optional<TrainingData> try_shared(const TrainOptions& options, const Source
                                        std::ostream& err) {
   const auto start = Clock::now();
   const SourceOptions so = make_source_options(options, SourceKind::kShared, err);
-  // Opened here rather than only inside make_source: the Status code decides
-  // between error and fallback, and loaded_here() says who read the file.
+  // Opened here, once, rather than inside make_source: the Status code
+  // decides between error and fallback, and loaded_here() says who read it.
   auto opened = open_shared(so.h5_path, {shape.images.dataset, shape.heatmaps.dataset}, so.cache);
   const char* instead = options.preload ? "using a private copy" : "streaming from the file";
   if (!opened.ok()) {
@@ -69,13 +64,13 @@ std::optional<TrainingData> try_shared(const TrainOptions& options, const Source
     return std::nullopt;
   }
   TrainingData data;
+  data.description = describe_shared(*opened, seconds_since(start));
   try {
-    data.source = make_source(so);  // attaches to the segments just opened
+    data.source = make_shared_source(shape, std::move(opened).value(), so.h5_path);
   } catch (const std::runtime_error& e) {
     err << "warning: shared memory unavailable (" << e.what() << "); " << instead << "\n";
     return std::nullopt;
   }
-  data.description = describe_shared(*opened, seconds_since(start));
   return data;
 }
 
@@ -96,8 +91,7 @@ SourceOptions make_source_options(const TrainOptions& options, SourceKind kind, 
 
 SourceShape check_training_file(const TrainOptions& options) {
   std::ostringstream ignored;
-  // A streaming source reads metadata only: the cheap way to run make_source's checks.
-  return make_source(make_source_options(options, SourceKind::kStream, ignored))->shape();
+  return check_source(make_source_options(options, SourceKind::kStream, ignored));
 }
 
 TrainingData open_training_data(const TrainOptions& options, const SourceShape& shape,
@@ -115,9 +109,9 @@ TrainingData open_training_data(const TrainOptions& options, const SourceShape& 
   std::ostringstream s;
   if (kind == SourceKind::kPreload) {
     s << "private copy, loaded here in " << std::fixed << std::setprecision(2)
-      << seconds_since(start) << " s (" << megabytes(bytes) << ")";
+      << seconds_since(start) << " s (" << format_bytes(bytes) << ")";
   } else {
-    s << "streamed from the file (" << megabytes(bytes) << " read as batches are built)";
+    s << "streamed from the file (" << format_bytes(bytes) << " read as batches are built)";
   }
   data.description = s.str();
   return data;

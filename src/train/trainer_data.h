@@ -21,7 +21,7 @@ SourceShape check_training_file(const TrainOptions& options);
 
 struct TrainingData {
   std::shared_ptr<const SampleSource> source;
-  // "shared memory, loaded here in 0.41 s (12.6 MB: glint_<md5>_images, ...)"
+  // "shared memory, loaded here in 0.41 s (12.6 MiB: glint_<md5>_images, ...)"
   std::string description;
   bool fell_back = false;  // --shared_memory was asked for but could not be used
 };

@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "util/byte_size.h"
+
 namespace glint::train {
 namespace {
 
@@ -31,9 +33,7 @@ int64_t get(const std::map<std::string, int64_t>& fields, const std::string& key
 
 std::string mb(int64_t kb) {
   if (kb < 0) return "n/a";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(kb) / 1024);
-  return text;
+  return format_bytes(static_cast<uint64_t>(kb) * 1024);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ struct MemoryUsage {
 // never throws.
 MemoryUsage read_memory_usage(pid_t pid = 0);
 
-// "peak RSS 412.3 MB, PSS 300.1 MB (private 250.0 MB, shared memory 6.2 MB)"
+// "peak RSS 412.3 MiB, PSS 300.1 MiB (private 250.0 MiB, shared memory 6.2 MiB)"
 std::string format_memory(const MemoryUsage& usage);
 
 }  // namespace glint::train

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "glint/cache.h"
-#include "payload_fill.h"
 #include "support/h5_fixture.h"
+#include "util/cli.h"
 
 namespace {
 
@@ -77,13 +77,13 @@ nlohmann::json report(const std::vector<glint::SharedDataset>& sets, int64_t ela
 }
 
 int run_probe(const ProbeOptions& o) {
-  if (o.fill_step) glint::set_fill_step_for_testing(o.fill_step);
   std::vector<std::string> warnings;
   glint::CacheOptions options;
   options.shm_dir = o.shm_dir;
   options.fingerprint.store_dir = o.store_dir;
   options.share_group = o.share_group;
   options.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
+  if (o.fill_step) options.fill_step_bytes = o.fill_step;
   bool paused = false;  // outlives the callback, which open_shared calls later
   if (o.pause_after_bytes >= 0) {
     options.on_progress = [&paused, limit = static_cast<uint64_t>(o.pause_after_bytes)](const glint::LoadProgress& p) {
@@ -119,14 +119,9 @@ int run_probe(const ProbeOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"glint_cache_probe: open datasets through the shared-memory cache and report as JSON"};
+  CLI::App app{"Opens datasets through the shared-memory cache and reports as JSON.", "glint_cache_probe"};
   ProbeOptions options;
   setup_probe(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
-  }
+  if (const auto code = glint::parse_command_line(app, argc, argv)) return *code;
   return run_probe(options);
 }

@@ -1,9 +1,8 @@
 // glint_predict: glints a trained model finds in images; see docs/TRAINING.md.
 #include <CLI/CLI.hpp>
 
-#include <iostream>
-
 #include "predict.h"
+#include "util/cli.h"
 
 namespace {
 
@@ -28,17 +27,7 @@ int main(int argc, char** argv) {
   CLI::App app("Finds glints in images of an HDF5 file with a trained glint UNet.", "glint_predict");
   glint::predict::PredictOptions options;
   setup_predict(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "glint_predict: " << e.what() << " (see --help)\n";
-    return 2;
-  }
-  if (options.h5.empty()) {
-    std::cerr << "glint_predict: --h5 is required: give the HDF5 file with the images (see --help)\n";
-    return 2;
-  }
+  if (const auto code = glint::parse_command_line(app, argc, argv)) return *code;
+  if (options.h5.empty()) return glint::usage_error(app, "--h5 is required: give the HDF5 file with the images");
   return glint::predict::run_predict(options);
 }

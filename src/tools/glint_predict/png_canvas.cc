@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 
+#include "util/posix_error.h"
+
 namespace glint::predict {
 
 Canvas::Canvas(int width, int height)
@@ -55,7 +57,7 @@ void Canvas::cross(double cx, double cy, int arm, Rgb color) {
 
 std::string Canvas::write_png(const std::string& path) const {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!file) return "cannot create " + path + ": " + std::strerror(errno);
+  if (!file) return "cannot create " + path + ": " + errno_text(errno);
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {

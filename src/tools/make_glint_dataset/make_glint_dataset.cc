@@ -12,6 +12,8 @@
 #include "synth/generator.h"
 #include "synth/preview.h"
 #include "synth/progress.h"
+#include "util/byte_size.h"
+#include "util/cli.h"
 
 namespace {
 
@@ -162,11 +164,11 @@ int run_make_glint_dataset(const MakeDatasetOptions& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s: %llu samples of %ux%u, images %s, heatmaps %s, up to %u glints, "
-              "%.1f MB of data in %.1f s\n",
+              "%s of data in %.1f s\n",
               o.output.c_str(), static_cast<unsigned long long>(g.count), g.size, g.size,
               std::string(glint::dtype_name(g.image_dtype)).c_str(),
               std::string(glint::dtype_name(g.heatmap_dtype)).c_str(), g.max_glints,
-              static_cast<double>(glint::synth::payload_bytes(g)) / 1e6, seconds);
+              glint::format_bytes(glint::synth::payload_bytes(g)).c_str(), seconds);
   if (!o.preview.empty()) {
     const glint::Status shown = glint::synth::write_preview_png(o.preview, g);
     if (!shown.ok()) {
@@ -184,12 +186,6 @@ int main(int argc, char** argv) {
   CLI::App app{"", kProgram};
   MakeDatasetOptions options;
   setup_make_glint_dataset(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help
-    std::fprintf(stderr, "%s: %s (see --help)\n", kProgram, e.what());
-    return 2;
-  }
+  if (const auto code = glint::parse_command_line(app, argc, argv)) return *code;
   return run_make_glint_dataset(options);
 }

@@ -12,7 +12,7 @@ void print_text(const CleanupReport& report, bool dry_run) {
   const char* verb = dry_run ? "Would remove" : "Removed";
   uint64_t still_mapped = 0;
   for (const SegmentInfo& info : report.removed) {
-    std::printf("%s %s (%s)\n", verb, info.file_name.c_str(), format_mb(info.file_bytes).c_str());
+    std::printf("%s %s (%s)\n", verb, info.file_name.c_str(), format_bytes(info.file_bytes).c_str());
     if (!info.mapped_by.empty()) {
       still_mapped += info.file_bytes;
       std::printf("  still mapped by %s: its memory is freed when they exit\n",
@@ -25,11 +25,11 @@ void print_text(const CleanupReport& report, bool dry_run) {
   for (const std::string& line : report.skipped) std::printf("Kept %s\n", line.c_str());
   std::printf("%s%s %s, %s %s", dry_run ? "Dry run: " : "",
               count_of(report.removed.size(), "segment", "segments").c_str(),
-              dry_run ? "would be removed" : "removed", format_mb(report.freed_bytes).c_str(),
+              dry_run ? "would be removed" : "removed", format_bytes(report.freed_bytes).c_str(),
               dry_run ? "would be freed" : "freed");
   // Removing a name frees nothing while a process still maps the segment.
   if (still_mapped > 0) {
-    std::printf(" (%s of it once the processes mapping it exit)", format_mb(still_mapped).c_str());
+    std::printf(" (%s of it once the processes mapping it exit)", format_bytes(still_mapped).c_str());
   }
   std::printf("\n");
 }

@@ -1,21 +1,11 @@
 #include "format.h"
+#include "util/time.h"
 
 #include <time.h>
 
 #include <cstdio>
 
 namespace glint::shm_manager {
-
-std::string format_mb(uint64_t bytes) {
-  char buf[64];
-  // Small datasets (labels, coordinates) would all read "0.0 MB".
-  if (bytes > 0 && bytes < 100 * 1024) {
-    std::snprintf(buf, sizeof buf, "%.1f KB", static_cast<double>(bytes) / 1024.0);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  }
-  return buf;
-}
 
 std::string format_age(int64_t s) {
   if (s < 60) return std::to_string(s) + "s";
@@ -26,7 +16,10 @@ std::string format_age(int64_t s) {
 
 std::string format_shape(const std::vector<uint64_t>& shape) {
   std::string out;
-  for (uint64_t dim : shape) out += (out.empty() ? "" : "x") + std::to_string(dim);
+  for (uint64_t dim : shape) {
+    if (!out.empty()) out += 'x';
+    out += std::to_string(dim);
+  }
   return out;
 }
 
@@ -42,14 +35,12 @@ std::string format_pids(const std::vector<pid_t>& pids) {
 }
 
 int64_t age_seconds(const SegmentInfo& info) {
-  timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  int64_t now_ns = int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
-  return now_ns > info.modified_unix_ns ? (now_ns - info.modified_unix_ns) / 1'000'000'000 : 0;
+  const int64_t now = now_ns();
+  return now > info.modified_unix_ns ? (now - info.modified_unix_ns) / 1'000'000'000 : 0;
 }
 
 std::string segment_details(const SegmentInfo& info) {
-  std::string line = "Size: " + format_mb(info.file_bytes);
+  std::string line = "Size: " + format_bytes(info.file_bytes);
   if (info.layout) {
     line += "   Shape: " + format_shape(info.layout->shape) +
             "   dtype: " + std::string(dtype_name(info.layout->dtype));

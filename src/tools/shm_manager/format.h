@@ -8,12 +8,9 @@
 #include <vector>
 
 #include "glint/inventory.h"
+#include "util/byte_size.h"  // format_bytes, used with these helpers
 
 namespace glint::shm_manager {
-
-// Bytes in MB (2^20 bytes), one decimal: "245.3 MB"; below 100 KB in KB
-// ("31.2 KB").
-std::string format_mb(uint64_t bytes);
 
 // A duration for people: "45s", "12m 5s", "3h 2m", "2d 4h".
 std::string format_age(int64_t seconds);

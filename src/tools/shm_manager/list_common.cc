@@ -30,19 +30,19 @@ void print_removed(const std::vector<RemovedSegment>& removed) {
   std::printf("\nRemoved but still mapped (memory is freed when these processes exit):\n");
   for (const RemovedSegment& r : removed) {
     std::printf("  %s (deleted)\n    Size: %s   Mapped by: %s\n", r.path.c_str(),
-                format_mb(r.mapped_bytes).c_str(), format_pids(r.mapped_by).c_str());
+                format_bytes(r.mapped_bytes).c_str(), format_pids(r.mapped_by).c_str());
   }
 }
 
 std::string summary_line(const Inventory& inv) {
   uint64_t bytes = 0;
   for (const SegmentInfo& info : inv.segments) bytes += info.file_bytes;
-  std::string line = count_of(inv.segments.size(), "segment", "segments") + ", " + format_mb(bytes);
+  std::string line = count_of(inv.segments.size(), "segment", "segments") + ", " + format_bytes(bytes);
   if (inv.removed.empty()) return line;
   uint64_t removed_bytes = 0;
   for (const RemovedSegment& r : inv.removed) removed_bytes += r.mapped_bytes;
   return line + " (" + std::to_string(inv.removed.size()) +
-         " removed but still mapped: " + format_mb(removed_bytes) + ")";
+         " removed but still mapped: " + format_bytes(removed_bytes) + ")";
 }
 
 nlohmann::json inventory_json(const Inventory& inv) {

@@ -25,7 +25,7 @@ void print_segment(const SegmentInfo& info, const std::string& indent);
 // The "Removed but still mapped" section; nothing when `removed` is empty.
 void print_removed(const std::vector<RemovedSegment>& removed);
 
-// "3 segments, 490.6 MB (1 removed but still mapped: 245.3 MB)".
+// "3 segments, 490.6 MiB (1 removed but still mapped: 245.3 MiB)".
 std::string summary_line(const Inventory& inv);
 
 // {"segments": [...], "removed_still_mapped": [...], totals}.

@@ -51,7 +51,7 @@ void print_dataset(const DatasetInfo& ds, const FileView& view, const std::strin
   std::printf("✗ %-12s - %s\n", ds.name.c_str(),
               name.ok() ? name->c_str() : "(no segment name)");
   std::printf("  Size: %s   Shape: %s   dtype: %s   Not in shared memory\n",
-              format_mb(ds.bytes).c_str(), format_shape(ds.shape).c_str(),
+              format_bytes(ds.bytes).c_str(), format_shape(ds.shape).c_str(),
               std::string(dtype_name(ds.dtype)).c_str());
   if (!name.ok()) std::printf("    Problem: %s\n", name.status().message().c_str());
 }

@@ -10,6 +10,7 @@
 #include "format.h"
 #include "glint/cache.h"
 #include "json_output.h"
+#include "util/dataset_name.h"
 
 namespace glint::shm_manager {
 namespace {
@@ -28,7 +29,7 @@ class ProgressPrinter {
     dataset_ = p.dataset;
     last_step_ = step;
     std::fprintf(stderr, "%sloading %s: %3d%% (%s of %s)%s", tty_ ? "\r" : "", p.dataset.c_str(),
-                 percent, format_mb(p.done_bytes).c_str(), format_mb(p.total_bytes).c_str(),
+                 percent, format_bytes(p.done_bytes).c_str(), format_bytes(p.total_bytes).c_str(),
                  tty_ ? "" : "\n");
     open_line_ = tty_;
   }
@@ -56,7 +57,7 @@ std::string select_datasets(const ManagerOptions& o, const H5Target& target,
     return out.empty() ? "'" + o.h5 + "' has no numeric dataset to load" : "";
   }
   for (const std::string& wanted : o.datasets) {
-    std::string name = wanted.starts_with('/') ? wanted : "/" + wanted;
+    const std::string name = absolute_dataset_name(wanted);
     auto it = std::find_if(target.datasets.begin(), target.datasets.end(),
                            [&](const DatasetInfo& ds) { return ds.name == name; });
     if (it == target.datasets.end()) {
@@ -90,7 +91,7 @@ CacheOptions cache_options(const ManagerOptions& o, ProgressPrinter& progress) {
 void print_outcome(const Outcome& r) {
   std::printf("✓ %-12s - %s\n  %s in %.2f s (%s)\n", r.dataset.c_str(), r.segment.c_str(),
               r.loaded ? "Loaded" : "Already present, attached", r.seconds,
-              format_mb(r.bytes).c_str());
+              format_bytes(r.bytes).c_str());
   std::fflush(stdout);
 }
 
@@ -112,7 +113,7 @@ void print_summary(const ManagerOptions& o, const H5Target& target,
   }
   std::printf("\n%s: %zu loaded, %zu already present; %s in shared memory\n",
               count_of(outcomes.size(), "dataset", "datasets").c_str(), loaded,
-              outcomes.size() - loaded, format_mb(bytes).c_str());
+              outcomes.size() - loaded, format_bytes(bytes).c_str());
 }
 
 }  // namespace

@@ -1,12 +1,9 @@
 // shm_manager: list, clean up and pre-load glint shared-memory segments.
-#include <cstdio>
-
 #include "commands.h"
 #include "options.h"
+#include "util/cli.h"
 
 namespace {
-
-constexpr int kUsageError = 2;
 
 int run(const glint::shm_manager::ManagerOptions& o) {
   using namespace glint::shm_manager;
@@ -21,18 +18,10 @@ int main(int argc, char** argv) {
   CLI::App app{"", "shm_manager"};
   glint::shm_manager::ManagerOptions options;
   glint::shm_manager::setup_shm_manager(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    // CLI11's own message is two lines; ours is one.
-    std::fprintf(stderr, "shm_manager: %s (see --help)\n", e.what());
-    return kUsageError;
-  }
+  if (const auto code = glint::parse_command_line(app, argc, argv)) return *code;
   if (std::string error = glint::shm_manager::check_combination(options); !error.empty()) {
-    glint::shm_manager::fail(error);
-    return kUsageError;
+    glint::shm_manager::fail(error);  // the message already ends "(see --help)" where useful
+    return glint::kUsageError;
   }
   return run(options);
 }

@@ -1,17 +1,23 @@
-#include "posix_error.h"
+#include "util/posix_error.h"
 
 #include <cerrno>
 #include <cstring>
-#include <string>
 
 namespace glint {
+
+std::string errno_text(int err) {
+  char buf[256];
+  // GNU strerror_r returns the message pointer (maybe not buf).
+  return strerror_r(err, buf, sizeof buf);
+}
 
 Status posix_error(std::string_view context, int err) {
   Code code = Code::kIOError;
   switch (err) {
     case ENOENT: code = Code::kNotFound; break;
     case EACCES:
-    case EPERM: code = Code::kPermissionDenied; break;
+    case EPERM:
+    case EROFS: code = Code::kPermissionDenied; break;
     case ENOSPC:
     case EDQUOT:
     case ENOMEM: code = Code::kNoSpace; break;
@@ -21,10 +27,7 @@ Status posix_error(std::string_view context, int err) {
     case EINVAL: code = Code::kInvalidArgument; break;
     default: break;
   }
-  char buf[256];
-  // GNU strerror_r returns the message pointer (maybe not buf).
-  const char* text = strerror_r(err, buf, sizeof buf);
-  return Status(code, std::string(context) + ": " + text);
+  return Status(code, std::string(context) + ": " + errno_text(err));
 }
 
 }  // namespace glint

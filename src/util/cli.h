@@ -1,0 +1,42 @@
+// The programs' one way to parse a command line and fail (CLI11): --help
+// prints to stdout and exits 0; a bad command line prints ONE line to stderr,
+// "<program>: <what was wrong, naming the flag> (see --help)", and exits 2.
+// Header-only so that the cache library does not link CLI11; a program that
+// includes it links CLI11::CLI11.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace glint {
+
+// The exit code of a bad command line, in every program.
+inline constexpr int kUsageError = 2;
+
+// Prints "<program>: <message> (see --help)" on stderr and returns kUsageError,
+// for checks that CLI11 cannot express (a flag required by the program's own
+// rules, with a hint of what to give).
+inline int usage_error(const CLI::App& app, const std::string& message) {
+  std::fprintf(stderr, "%s: %s (see --help)\n", app.get_name().c_str(), message.c_str());
+  return kUsageError;
+}
+
+// Parses argv into the options `app` was set up with. nullopt: go on and run;
+// otherwise the program's exit code (0 after --help/--version, kUsageError
+// after the one-line report of a bad command line).
+inline std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own report spans two lines; users get one.
+    return usage_error(app, e.what());
+  }
+  return std::nullopt;
+}
+
+}  // namespace glint
