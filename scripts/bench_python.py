@@ -173,7 +173,7 @@ def write_report(path, command, facts, attach, loader, memory, sizes, loader_inf
               "| Python start → usable | bare `python3 -c` | C++ start → usable |", "|---|---|---|---|---|---|---|---|"]
     for label, rows in attach.items():
         lines.append(f"| {label} | {len(rows['py_cache'])} | {fmt_ms(rows['py_cache'])} | {fmt_ms(rows['cpp_cache'])} | "
-                     f"{fmt_ms([ms(x) for x in rows['py_import_attach']])} | {fmt_ms(rows['py_start_usable'])} | "
+                     f"{fmt_ms(rows['py_import_attach'])} | {fmt_ms(rows['py_start_usable'])} | "
                      f"{fmt_ms(rows['py_bare'])} | {fmt_ms(rows['cpp_start_usable'])} |")
     lines += ["", "## DataLoader throughput", "",
               f"{loader_info}. One run each, in the order of the table; samples/s (higher is better).", "",
