@@ -50,3 +50,4 @@ echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, doc
 bash "$root/scripts/bench_cache_upkeep.sh"  # docs/benchmarks/cache_upkeep.md
 # Data-parallel figures: docs/benchmarks/distributed.md.
 BUILD_DIR="$build" "$root/scripts/bench_distributed.sh"
+BUILD_DIR="$build" bash "$root/scripts/bench_python.sh"

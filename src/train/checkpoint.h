@@ -1,33 +1,36 @@
-// Training checkpoints: model parameters and buffers, Adam state, epoch and
-// the options needed to rebuild the model, in one file that both
-// load_checkpoint() and Python's torch.load(path) read.
+// Training checkpoints: model parameters and buffers, Adam state and typed
+// metadata, in one file that both load_checkpoint() and Python's
+// torch.load(path) read.
 //
-// File format: the zip archive written by torch::pickle_save (the format of
-// torch.save), holding ONE dict with string keys (full list in docs/MODEL.md):
-//   "model.<name>"                  tensor, every parameter AND buffer
-//                                   (BatchNorm running stats) of the UNet
-//   "optim.<name>.step"             int, Adam steps taken for that parameter
-//   "optim.<name>.exp_avg"          tensor, Adam first moment
-//   "optim.<name>.exp_avg_sq"       tensor, Adam second moment
-//   "optim.<name>.max_exp_avg_sq"   tensor, only with amsgrad
-//   "optim.lr", "optim.beta1", "optim.beta2", "optim.eps",
-//   "optim.weight_decay"            float; "optim.amsgrad" bool
-//   "meta.format" = "glint-unet-checkpoint", "meta.version" = 1,
-//   "meta.epoch", "meta.unet.{in_channels,out_channels,base_channels,depth}"
-//                                   int; "meta.loss" str;
-//   "meta.extra.<key>"              float, free-form values of the trainer
-// <name> is a UNet parameter or buffer name such as "enc0.conv1.weight".
-// "optim.*" keys are absent when no optimizer was given; per-parameter keys
-// are absent for parameters Adam has not stepped yet.
+// File format (version 2): the zip archive written by torch::pickle_save (the
+// format of torch.save), holding ONE dict (full description in docs/MODEL.md):
+//   "model"      {name: tensor}: every parameter AND buffer of the UNet, so
+//                torch.load(p)["model"] is a state_dict that
+//                glint.models.UNet (Python) loads as it is
+//   "optimizer"  a torch.optim.Adam state_dict: {"state": {index: {"step",
+//                "exp_avg", "exp_avg_sq"[, "max_exp_avg_sq"]}},
+//                "param_groups": [{"lr", "betas", "eps", "weight_decay",
+//                "amsgrad", "maximize", "params", "param_names"}]}; index i is
+//                the i-th model parameter. Absent when saved without optimizer.
+//   "meta"       {"format": "glint-unet-checkpoint", "version": 2, "epoch",
+//                "global_step", "best_epoch", "loss", "unet": {in_channels,
+//                out_channels, base_channels, depth}, and when known "seed",
+//                "val_split", "lr", "best_val_loss"}
+// The seed is stored as an int holding its 64 bits (two's complement: Python
+// reads seeds >= 2^63 as negative; `meta["seed"] % 2**64` gives the value).
+// Version 1 files (one flat dict: "model.<name>", "optim.<name>.<field>",
+// "meta.<field>", "meta.extra.<key>") are still read, so older models keep
+// working with --resume and glint_predict.
 //
-// Errors: every function throws CheckpointError, whose what() is one line
-// naming the file, the problem, and what to do.
+// Errors: every function throws CheckpointError (never c10::Error), whose
+// what() is one line naming the file, the key when one is at fault, the
+// problem, and what to do.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <cstdint>
-#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -44,12 +47,22 @@ struct CheckpointMeta {
   // Epochs completed when the checkpoint was written; --resume starts at
   // this epoch (0-based).
   int64_t epoch = 0;
+  // Optimizer steps taken so far.
+  int64_t global_step = 0;
+  // Epoch (1-based) with the best validation loss; 0 before any validation.
+  int64_t best_epoch = 0;
   // Options that built the model (needed to rebuild it before loading).
   UNetOptions unet{};
   // Loss name (see make_loss), so a resumed run keeps its loss.
   std::string loss = "focal";
-  // Free-form numbers of the trainer (best metric, global step, seed, ...).
-  std::map<std::string, double> extra{};
+  // Seed of the run (every uint64 value survives a save and load).
+  std::optional<uint64_t> seed{};
+  // Fraction of samples held out for validation.
+  std::optional<double> val_split{};
+  // Learning rate the run was started with.
+  std::optional<double> lr{};
+  // Best validation loss so far; absent before any validation.
+  std::optional<double> best_val_loss{};
 };
 
 // Writes `path` atomically (a temporary file in the same directory, fsync,

@@ -80,7 +80,8 @@ TEST(CheckpointTest, RoundTripRestoresWeightsBuffersAndAdamState) {
   const auto path = dir.file("model.pt");
   Trainee saved_from(1);
   saved_from.step(2);
-  CheckpointMeta meta{.epoch = 7, .unet = tiny(), .loss = "hybrid", .extra = {{"best_f1", 0.75}}};
+  CheckpointMeta meta{.epoch = 7, .global_step = 21, .best_epoch = 6, .unet = tiny(), .loss = "hybrid",
+                      .seed = 42, .val_split = 0.25, .lr = 1e-2, .best_val_loss = 0.75};
   save_checkpoint(path, *saved_from.net, &saved_from.adam, meta);
   EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"model.pt"});  // no temporary left
 
@@ -88,7 +89,12 @@ TEST(CheckpointTest, RoundTripRestoresWeightsBuffersAndAdamState) {
   EXPECT_EQ(read.epoch, 7);
   EXPECT_EQ(read.loss, "hybrid");
   EXPECT_EQ(describe(read.unet), describe(tiny()));
-  EXPECT_EQ(read.extra.at("best_f1"), 0.75);
+  EXPECT_EQ(read.global_step, 21);
+  EXPECT_EQ(read.best_epoch, 6);
+  EXPECT_EQ(read.seed, 42u);
+  EXPECT_EQ(read.val_split, 0.25);
+  EXPECT_EQ(read.lr, 1e-2);
+  EXPECT_EQ(read.best_val_loss, 0.75);
 
   Trainee loaded(2);
   loaded.adam.param_groups()[0].options().set_lr(0.5);
@@ -140,12 +146,14 @@ TEST(CheckpointTest, PythonTorchLoadReadsNamedTensors) {
   const char* script = R"(
 import sys, torch
 d = torch.load(sys.argv[1])
-w = d["model.enc0.conv1.weight"]
-print(type(d).__name__, d["meta.format"], d["meta.epoch"], d["meta.loss"], d["meta.unet.depth"])
+m, meta, opt = d["model"], d["meta"], d["optimizer"]
+w = m["enc0.conv1.weight"]
+print(type(d).__name__, meta["format"], meta["epoch"], meta["loss"], meta["unet"]["depth"])
 print(list(w.shape), "%.9g" % float(w.double().sum()))
-print(int(d["model.enc0.bn1.num_batches_tracked"]), float(d["model.enc0.bn1.running_var"].sum()) != 2**2)
-print(d["optim.head.bias.step"], "%.9g" % float(d["optim.head.bias.exp_avg"].double().sum()))
-print(sum(1 for k in d if k.startswith("model.")))
+print(int(m["enc0.bn1.num_batches_tracked"]), float(m["enc0.bn1.running_var"].sum()) != 2**2)
+head = opt["param_groups"][0]["param_names"].index("head.bias")
+print(int(opt["state"][head]["step"]), "%.9g" % float(opt["state"][head]["exp_avg"].double().sum()))
+print(len(m))
 )";
   const auto r = run_process({"/usr/bin/python3", "-c", script, path});
   ASSERT_EQ(r.exit_code, 0) << r.err;

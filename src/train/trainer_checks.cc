@@ -51,13 +51,9 @@ void check_resumable(const TrainOptions& o, const SourceShape& shape) {
              std::to_string(meta.unet.out_channels) + " heatmap channels (this file has other counts)");
   }
   if (meta.loss != o.loss) mismatch("--loss " + meta.loss);
-  const auto seed = meta.extra.find("seed");
-  if (seed != meta.extra.end() && static_cast<uint64_t>(seed->second) != o.seed) {
-    mismatch("--seed " + std::to_string(static_cast<uint64_t>(seed->second)));
-  }
-  const auto split = meta.extra.find("val_split");
-  if (split != meta.extra.end() && split->second != o.val_split) {
-    mismatch("--val_split " + std::to_string(split->second));
+  if (meta.seed && *meta.seed != o.seed) mismatch("--seed " + std::to_string(*meta.seed));
+  if (meta.val_split && *meta.val_split != o.val_split) {
+    mismatch("--val_split " + std::to_string(*meta.val_split));
   }
 }
 

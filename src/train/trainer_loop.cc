@@ -168,13 +168,9 @@ void Trainer::resume() {
     static_cast<torch::optim::AdamOptions&>(group.options()).lr(o_.lr);
   }
   state_.epochs_done = meta.epoch;
-  const auto extra = [&meta](const char* key, double fallback) {
-    const auto it = meta.extra.find(key);
-    return it == meta.extra.end() ? fallback : it->second;
-  };
-  state_.global_step = static_cast<int64_t>(extra("global_step", 0));
-  state_.best_val_loss = extra("best_val_loss", NAN);
-  state_.best_epoch = static_cast<int64_t>(extra("best_epoch", 0));
+  state_.global_step = meta.global_step;
+  state_.best_val_loss = meta.best_val_loss.value_or(NAN);
+  state_.best_epoch = meta.best_epoch;
   out_ << "resumed " << o_.model_path << " after epoch " << state_.epochs_done << " (step "
        << state_.global_step << ")\n";
 }
@@ -267,12 +263,12 @@ void Trainer::save() {
   meta.epoch = state_.epochs_done;
   meta.unet = model_->options();
   meta.loss = o_.loss;
-  meta.extra = {{"global_step", static_cast<double>(state_.global_step)},
-                {"best_epoch", static_cast<double>(state_.best_epoch)},
-                {"seed", static_cast<double>(o_.seed)},
-                {"val_split", o_.val_split},
-                {"lr", o_.lr}};
-  if (std::isfinite(state_.best_val_loss)) meta.extra["best_val_loss"] = state_.best_val_loss;
+  meta.global_step = state_.global_step;
+  meta.best_epoch = state_.best_epoch;
+  meta.seed = o_.seed;
+  meta.val_split = o_.val_split;
+  meta.lr = o_.lr;
+  if (std::isfinite(state_.best_val_loss)) meta.best_val_loss = state_.best_val_loss;
   save_checkpoint(o_.model_path, *model_, &optimizer_, meta);
 }
 

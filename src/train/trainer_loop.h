@@ -17,7 +17,8 @@
 namespace glint::train {
 
 // What a checkpoint carries besides weights and optimiser state
-// (meta.epoch and meta.extra.* keys, see checkpoint.h).
+// (CheckpointMeta fields epoch, global_step, best_epoch, best_val_loss; see
+// checkpoint.h).
 struct TrainState {
   int64_t epochs_done = 0;       // complete epochs
   int64_t global_step = 0;       // optimiser steps
