@@ -115,7 +115,7 @@ TEST(DistCliTest, SyncBatchnormRanksOfBatchBMatchOneProcessOfBatchNB) {
   testdata::write_glint_set(h5, {.count = 32, .size = 32});
   // 24 training samples: 3 steps of 8 per epoch; 5 steps cross an epoch.
   const std::vector<std::string> common = {"--h5", h5, "--loss", "mse", "--val_split", "0.25", "--max_steps", "5",
-                                           "--threads", "1", "--lr", "0.01", "--epochs", "2"};
+                                           "--threads", "1", "--lr", "0.01", "--epochs", "2", "--precision", "fp32"};
   const auto run_ranks = [&](const std::string& name, bool sync) {
     AgentStore agent(2);
     std::vector<std::unique_ptr<Child>> ranks;
