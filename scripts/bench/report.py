@@ -1,6 +1,6 @@
 """Turns bench.run's results.json into docs/BENCHMARKS.md and docs/images/*.png.
 
-Usage: python3 -m bench.report results.json --doc docs/BENCHMARKS.md --images docs/images
+Usage: /usr/bin/python3 -m bench.report results.json --doc docs/BENCHMARKS.md --images docs/images
                                 [--notes bench/analysis_notes.md]
 """
 import argparse

@@ -5,7 +5,7 @@ glint operation and its reference (md5sum, cp, memcpy, ...) in the same run,
 interleaved, several times; report.py turns the JSON into docs/BENCHMARKS.md
 and plots. The figures are listed in targets.py.
 
-Usage: python3 -m bench.run --build DIR --work DIR --out results.json [--quick] [--only md5,...]
+Usage: /usr/bin/python3 -m bench.run --build DIR --work DIR --out results.json [--quick] [--only md5,...]
 """
 import argparse
 import datetime
