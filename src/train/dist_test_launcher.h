@@ -98,7 +98,7 @@ inline std::vector<std::string> tiny_trainer(const std::string& fingerprints, st
 
 // A port no one listens on now (the kernel's choice for port 0 on loopback).
 inline int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

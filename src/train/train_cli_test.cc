@@ -23,6 +23,7 @@
 #include "support/temp_dir.h"
 #include "train/batch_loader_order.h"
 #include "train/checkpoint.h"
+#include "train/dist_test_launcher.h"
 #include "train/trainer_memory.h"
 #include "train/trainer_test_data.h"
 
@@ -163,28 +164,12 @@ TEST(TrainCliTest, TwoTrainersOnOneFileHoldOneCopyOfTheData) {
   EXPECT_LT(b.pss_shmem_kb * 1024.0, payload * 0.6);
 }
 
-// A TCP port that was free a moment ago on the loopback interface.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
 TEST(TrainCliTest, TwoRanksTrainOneModelOnHalfTheSamplesEach) {
   TempDir dir;
   ShmDir shm;
   const std::string h5 = dir.file("data.h5");
   testdata::write_glint_set(h5, {.count = 32, .size = 32});
-  const int port = free_port();
+  const int port = testing::free_port();
   ASSERT_GT(port, 0);
   const auto rank = [&](int r) {
     return trainer(dir, {"--h5", h5, "--shared_memory", "--shm_dir", shm.path(), "--epochs", "2",
