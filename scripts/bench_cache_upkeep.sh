@@ -15,23 +15,10 @@
 # temporary directory, removed at the end). Needs about 1 GB in /dev/shm.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BUILD_DIR:-$root/build-bench}"
-py=/usr/bin/python3
-
-for tool in cmake ninja cp unshare "$py"; do
-  command -v "$tool" >/dev/null || { echo "bench_cache_upkeep: '$tool' is missing; run scripts/install_deps.sh" >&2; exit 1; }
-done
-
-echo "bench_cache_upkeep: building into $build (Release)" >&2
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" -j"$(nproc)" shm_manager make_glint_dataset cache_bench
-
-work="${BENCH_WORK:-}"
-if [ -z "$work" ]; then
-  work="$(mktemp -d "${TMPDIR:-/tmp}/glint_upkeep.XXXXXX")"
-  trap 'rm -rf "$work"' EXIT
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
+bench_init bench_cache_upkeep cp unshare
+bench_build shm_manager make_glint_dataset cache_bench
+bench_workdir glint_upkeep
 "$py" "$root/scripts/bench_cache_upkeep.py" --build "$build" --work "$work" \
   --out "$root/docs/benchmarks/cache_upkeep.md" "$@"
 echo "bench_cache_upkeep: wrote docs/benchmarks/cache_upkeep.md" >&2

@@ -12,17 +12,12 @@
 # SAMPLES (192), SIZE (64), BASE (16), DEPTH (3), BATCH (16, global).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BUILD_DIR:-$root/build-bench}"
-py=/usr/bin/python3
+source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
+bench_init bench_distributed
 reps=${REPS:-3} samples=${SAMPLES:-192} size=${SIZE:-64} base=${BASE:-16} depth=${DEPTH:-3} batch=${BATCH:-16}
 
-if [[ "${NO_BUILD:-0}" != 1 ]]; then  # NO_BUILD=1: use $build/bin/train_glint_unet as it is
-  if [[ ! -f "$build/CMakeCache.txt" ]]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
-  fi
-  ninja -C "$build" -j"$(nproc)" train_glint_unet >&2
-fi
+# NO_BUILD=1: use $build/bin/train_glint_unet as it is
+[[ "${NO_BUILD:-0}" == 1 ]] || bench_build train_glint_unet
 trainer="$build/bin/train_glint_unet"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/glint_bench_dist.XXXXXX")

@@ -7,16 +7,14 @@
 # Usage: scripts/bench_python.sh [--quick] [--runs N]
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BUILD_DIR:-$root/build-bench}"
-py=/usr/bin/python3
-
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
+bench_init bench_python
+bench_build attach_probe make_glint_dataset
 if [ ! -d "$build/python" ]; then
-  echo "bench_python: the Python package is not configured (install pybind11-dev and python3-dev)" >&2
+  echo "bench_python: the Python package is not configured in $build (install pybind11-dev and python3-dev)" >&2
   exit 1
 fi
-ninja -C "$build" -j"$(nproc)" _glint attach_probe make_glint_dataset
+bench_build _glint
 mkdir -p "$root/docs/benchmarks"
 "$py" "$root/scripts/bench_python.py" --build "$build" --root "$root" \
   --out "$root/docs/benchmarks/python.md" --command "bash scripts/bench_python.sh $*" "$@"

@@ -90,6 +90,11 @@ class Bench:
         # --quick: one round, 3 steps (the median is the middle one), the
         # essential variants only: for a loaded machine.
         self.steps = 3 if a.quick else 6
+        # A sweep's trainers start together and spend their first seconds on
+        # start-up work that overlaps the others' steps: the median step of a
+        # short run under-counts N = 4 (8 steps: 85-91% of N = 2; 16 steps:
+        # 93-96%, measured side by side). The sweep runs long enough to settle.
+        self.sweep_steps = 10 if a.quick else 16
         self.rounds = 1 if a.quick else 3
         self.shm = tempfile.mkdtemp(prefix="glint_bench_training.", dir="/dev/shm")
         self.r = {"commands": [], "load": [], "steps": {}, "memory": {}, "sweep": {}, "blas": {}}
@@ -217,10 +222,10 @@ class Bench:
                     if "GLINT_PIN" in env:  # taskset in front of the trainer
                         env = dict(env)
                         core = env.pop("GLINT_PIN")
-                        run = self.trainer(args, env)
+                        run = self.trainer(args, env, steps=self.sweep_steps)
                         os.sched_setaffinity(run.proc.pid, {int(core)})
                     else:
-                        run = self.trainer(args, env)
+                        run = self.trainer(args, env, steps=self.sweep_steps)
                     runs.append(run)
                 res = [self.finish(r) for r in runs]
                 agg = sum(16 / x["step_s"] for x in res)

@@ -7,7 +7,7 @@
 #
 # Usage: scripts/bench_training.sh [--quick] [--only steps,blas,memory,sweep]
 # Environment: BUILD_DIR (default build-bench, Release), BENCH_WORK (default: a
-# fresh temporary directory, removed at the end). About 25 minutes on an idle
+# fresh temporary directory, removed at the end). About 35 minutes on an idle
 # 2-core machine (--quick: about 8). Needs ~1 GB in /dev/shm.
 set -euo pipefail
 

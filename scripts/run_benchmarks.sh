@@ -11,29 +11,17 @@
 # 10x file. A full run takes about 11 minutes on an idle 2-core machine.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BUILD_DIR:-$root/build-bench}"
-py=/usr/bin/python3
-
-for tool in cmake ninja md5sum cp "$py"; do
-  command -v "$tool" >/dev/null || { echo "run_benchmarks: '$tool' is missing; run scripts/install_deps.sh" >&2; exit 1; }
-done
-
-echo "run_benchmarks: building into $build (Release)" >&2
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
+bench_init run_benchmarks md5sum cp
+[ -f "$build/CMakeCache.txt" ] || bench_build shm_manager  # configures a new build directory
 targets=(shm_manager make_glint_dataset attach_probe cache_bench)
 training=$(grep -E '^GLINT_BUILD_TRAINING:BOOL=' "$build/CMakeCache.txt" | cut -d= -f2)
 if [ "$training" = "ON" ]; then
   targets+=(train_torch_bench)
   [ -f "$root/src/tools/train_glint_unet/CMakeLists.txt" ] && targets+=(train_glint_unet)
 fi
-ninja -C "$build" -j"$(nproc)" "${targets[@]}"
-
-work="${BENCH_WORK:-}"
-if [ -z "$work" ]; then
-  work="$(mktemp -d "${TMPDIR:-/tmp}/glint_bench.XXXXXX")"
-  [ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
-fi
+bench_build "${targets[@]}"
+bench_workdir glint_bench
 echo "run_benchmarks: working in $work" >&2
 
 # The suite is the Python package scripts/bench (figures listed in bench/targets.py).

@@ -185,8 +185,8 @@ TEST_F(ShmManagerTest, TwoCommandsAreRefused) {
   ProcessResult r = run({"--list", "--cleanup-all"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "shm_manager: give exactly one command: --list, --cleanup, --cleanup-all or --load "
-            "(see --help)\n");
+            "shm_manager: Exactly 1 option from [--list,--cleanup,--cleanup-all,--load] is required and 2 "
+            "were given (see --help)\n");
 }
 
 }  // namespace

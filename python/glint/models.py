@@ -8,6 +8,13 @@ A checkpoint written by train_glint_unet loads as it is:
 
 Architecture and names as src/train/unet.h (docs/MODEL.md): enc{i}, bottleneck,
 up{i}, dec{i}, head; each ConvBlock has conv1, bn1, conv2, bn2.
+
+It computes as the C++ model does: each 2x2 up-convolution (an
+nn.ConvTranspose2d's parameters) runs as a 1x1 convolution and a pixel
+shuffle, which oneDNN runs in bfloat16 under CPU autocast, and ReLU runs in
+place. UNet(..., textbook=True) computes the same function the way it is
+usually written (ConvTranspose2d, ReLU out of place): the reference the
+trainer's benchmark measures against (scripts/train_step_torch.py).
 """
 
 import math
@@ -25,16 +32,26 @@ HEAD_PRIOR = 0.1
 class ConvBlock(nn.Module):
     """Two 3x3 convolutions (padding 1, no bias), each followed by BatchNorm and ReLU."""
 
-    def __init__(self, in_channels, out_channels):
+    def __init__(self, in_channels, out_channels, textbook=False):
         super().__init__()
         self.conv1 = nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(out_channels)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(out_channels)
+        self.inplace = not textbook  # BatchNorm's backward does not need its output
 
     def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)))
-        return F.relu(self.bn2(self.conv2(x)))
+        x = F.relu(self.bn1(self.conv1(x)), inplace=self.inplace)
+        return F.relu(self.bn2(self.conv2(x)), inplace=self.inplace)
+
+
+def upsample2x(up, x):
+    """up(x) for an nn.ConvTranspose2d with kernel 2 and stride 2, computed as a
+    1x1 convolution to 4x the channels and a pixel shuffle (src/train/unet.cc):
+    the same parameters and result, on oneDNN's convolution in bfloat16 too."""
+    w = up.weight  # [in, out, 2, 2]
+    w1 = w.permute(1, 2, 3, 0).reshape(w.shape[1] * 4, w.shape[0], 1, 1)
+    return F.pixel_shuffle(F.conv2d(x, w1, up.bias.repeat_interleave(4)), 2)
 
 
 class UNet(nn.Module):
@@ -44,7 +61,7 @@ class UNet(nn.Module):
     sigmoid(logits).
     """
 
-    def __init__(self, in_channels=1, out_channels=1, base_channels=16, depth=3):
+    def __init__(self, in_channels=1, out_channels=1, base_channels=16, depth=3, textbook=False):
         super().__init__()
         for name, value, lo, hi in (("in_channels", in_channels, 1, 64),
                                     ("out_channels", out_channels, 1, 64),
@@ -53,17 +70,18 @@ class UNet(nn.Module):
                 raise ValueError(f"UNet option {name} = {value} is out of range; use {lo}..{hi}")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.base_channels, self.depth = base_channels, depth
+        self.textbook = textbook
         c = base_channels
         channels = in_channels
         for i in range(depth):
-            self.add_module(f"enc{i}", ConvBlock(channels, c << i))
+            self.add_module(f"enc{i}", ConvBlock(channels, c << i, textbook))
             channels = c << i
-        self.bottleneck = ConvBlock(channels, c << depth)
+        self.bottleneck = ConvBlock(channels, c << depth, textbook)
         # Registered in the C++ order (up0, dec0, up1, ...), so that
         # parameters() lists them as the C++ named_parameters() does.
         for i in range(depth):
             self.add_module(f"up{i}", nn.ConvTranspose2d(c << (i + 1), c << i, 2, stride=2))
-            self.add_module(f"dec{i}", ConvBlock(c << (i + 1), c << i))
+            self.add_module(f"dec{i}", ConvBlock(c << (i + 1), c << i, textbook))
         self.head = nn.Conv2d(c, out_channels, 1)
         with torch.no_grad():
             self.head.bias.fill_(-math.log((1 - HEAD_PRIOR) / HEAD_PRIOR))
@@ -90,7 +108,8 @@ class UNet(nn.Module):
             x = F.max_pool2d(skips[-1], 2)
         x = self.bottleneck(x)
         for i in reversed(range(self.depth)):
-            x = torch.cat([getattr(self, f"up{i}")(x), skips[i]], dim=1)
+            up = getattr(self, f"up{i}")
+            x = torch.cat([up(x) if self.textbook else upsample2x(up, x), skips[i]], dim=1)
             x = getattr(self, f"dec{i}")(x)
         return self.head(x)
 

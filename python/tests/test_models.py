@@ -138,3 +138,22 @@ def test_wrong_shapes_and_options_are_one_line_errors():
         UNet(depth=9)
     with pytest.raises(ValueError, match="height 10 is not a positive multiple of 2\\^depth = 8"):
         UNet()(torch.zeros(1, 1, 10, 16))
+
+
+def test_textbook_form_computes_the_same_logits_and_gradients():
+    """The default UNet runs its up-convolutions as 1x1 convolution + pixel shuffle
+    and ReLU in place; textbook=True is ConvTranspose2d and ReLU out of place. Same
+    parameters, same function, same gradients (float32)."""
+    torch.manual_seed(3)
+    fast, textbook = UNet(base_channels=4, depth=3), UNet(base_channels=4, depth=3, textbook=True)
+    textbook.load_state_dict(fast.state_dict())
+    x = torch.rand(2, 1, 32, 32)
+    outputs = []
+    for model in (fast, textbook):
+        model.zero_grad()
+        y = model(x)
+        y.square().mean().backward()
+        outputs.append((y.detach(), {n: p.grad.clone() for n, p in model.named_parameters()}))
+    torch.testing.assert_close(outputs[0][0], outputs[1][0], rtol=1e-5, atol=1e-5)
+    for name, grad in outputs[0][1].items():
+        torch.testing.assert_close(grad, outputs[1][1][name], rtol=1e-4, atol=1e-5, msg=name)

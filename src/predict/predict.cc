@@ -94,10 +94,9 @@ std::vector<std::vector<Peak>> infer(LoadedModel& model, const std::vector<Input
     std::memcpy(x[static_cast<int64_t>(i)].data_ptr<float>(), batch[i].pixels.data(),
                 batch[i].pixels.size() * sizeof(float));
   }
-  torch::NoGradGuard no_grad;
   train::PeakOptions po;
   po.threshold = threshold;
-  return train::extract_batch_peaks(torch::sigmoid(model.unet->forward(x)), po);
+  return train::extract_batch_peaks(predict_heatmaps(model, x), po);
 }
 
 int run(const PredictOptions& o, std::ostream& out, std::ostream& err) {
@@ -105,7 +104,7 @@ int run(const PredictOptions& o, std::ostream& out, std::ostream& err) {
   train::apply_malloc_tuning();
   train::configure_threads(o.threads);
   std::unique_ptr<ImageInput> input = open_input(o, err);
-  LoadedModel model = load_model(o.model_path);
+  LoadedModel model = load_model(o.model_path, o.precision);
   out << describe_model(o.model_path, model) << "\n" << "input: " << input->description() << "\n";
   Reporter reporter(o, *input, out);
   const auto start = std::chrono::steady_clock::now();

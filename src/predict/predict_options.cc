@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "train/precision.h"
 #include "util/cli.h"
 
 namespace glint::predict {
@@ -34,6 +35,9 @@ void add_model_flags(CLI::App& app, PredictOptions& o) {
   app.add_option("--match_radius", o.match_radius, "pixels within which a prediction matches a true glint")
       ->check(CLI::PositiveNumber);
   app.add_option("--threads", o.threads, "torch CPU threads (0 = one per core)")->check(CLI::Range(0, 4096));
+  app.add_option("--precision", o.precision,
+                 "auto: bf16 autocast where the CPU has AVX512_BF16, else fp32 (as train_glint_unet)")
+      ->check(CLI::IsMember(train::precision_flag_values()));
 }
 
 void add_output_flags(CLI::App& app, PredictOptions& o) {

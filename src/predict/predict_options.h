@@ -1,7 +1,7 @@
 // Options of glint_predict, and its command line.
 //
 // Flag names follow train_glint_unet (--model_path, --h5, --images,
-// --heatmaps, --threads, --shared_memory, --shm_dir, --fingerprint_dir) so
+// --heatmaps, --threads, --precision, --shared_memory, --shm_dir, --fingerprint_dir) so
 // that a training command line and a prediction one read alike. Every field
 // has the default its flag documents in --help.
 #pragma once
@@ -43,6 +43,9 @@ struct PredictOptions {
   double threshold = 0.3;   // peak threshold on sigmoid(logits)
   double match_radius = 3.0;  // pixels: a prediction this close to a truth is a hit
   int threads = 0;          // torch threads, 0 = one per core
+  // "auto" (bf16 autocast where the CPU has AVX512_BF16, else fp32), "fp32"
+  // or "bf16": as train_glint_unet's --precision (train/precision.h).
+  std::string precision = "auto";
 
   std::string out;          // CSV of every glint ("" = none)
   std::string overlay;      // directory: one PNG per image ("" = none)

@@ -46,10 +46,14 @@ class GlintPredictTest : public ::testing::Test {
 
   static std::string file(const std::string& name) { return dir_->file(name); }
 
-  // glint_predict with the suite's model and one thread, then `args`.
+  // glint_predict with the suite's model, one thread and fp32 (results
+  // compared across batch sizes and inputs stay exact), then `args`.
   static ProcessResult predict(std::vector<std::string> args) {
     if (std::find(args.begin(), args.end(), "--model_path") == args.end()) {
       args.insert(args.begin(), {"--model_path", file("m.pt")});
+    }
+    if (std::find(args.begin(), args.end(), "--precision") == args.end()) {
+      args.insert(args.begin(), {"--precision", "fp32"});
     }
     args.insert(args.begin(), {built_program("bin/glint_predict"), "--threads", "1", "--fingerprint_dir",
                                file("xdg/glint/fingerprints")});

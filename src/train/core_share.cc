@@ -60,13 +60,13 @@ std::set<pid_t> running_trainers(const std::string& shm_dir, pid_t self) {
   return pids;
 }
 
-CoreShare::CoreShare(std::string shm_dir, int cores, std::chrono::seconds recount)
-    : shm_dir_(std::move(shm_dir)), cores_(std::max(1, cores)), recount_(recount) {
+CoreShare::CoreShare(std::string shm_dir, int cores, int min_trainers, std::chrono::seconds recount)
+    : shm_dir_(std::move(shm_dir)), cores_(std::max(1, cores)), min_trainers_(min_trainers), recount_(recount) {
   count();
 }
 
 void CoreShare::count() {
-  trainers_ = static_cast<int>(running_trainers(shm_dir_, ::getpid()).size());
+  trainers_ = std::max(min_trainers_, static_cast<int>(running_trainers(shm_dir_, ::getpid()).size()));
   threads_ = shared_thread_count(cores_, trainers_);
   counted_at_ = std::chrono::steady_clock::now();
 }

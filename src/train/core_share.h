@@ -34,7 +34,9 @@ std::set<pid_t> running_trainers(const std::string& shm_dir, pid_t self);
 class CoreShare {
  public:
   // recount: how often check() looks again at the running trainers.
-  CoreShare(std::string shm_dir, int cores,
+  // min_trainers: counted at least this many (the node's data-parallel
+  // ranks, which may not all have started yet).
+  CoreShare(std::string shm_dir, int cores, int min_trainers = 1,
             std::chrono::seconds recount = std::chrono::seconds(30));
 
   // Threads for now (counts the trainers at the first call).
@@ -50,6 +52,7 @@ class CoreShare {
 
   std::string shm_dir_;
   int cores_;
+  int min_trainers_;
   std::chrono::seconds recount_;
   std::chrono::steady_clock::time_point counted_at_;
   int trainers_ = 1;

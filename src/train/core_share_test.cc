@@ -51,5 +51,17 @@ TEST(CoreShareTest, AnotherTrainerProcessIsCountedWhileItRuns) {
   EXPECT_EQ(running_trainers(dir.path(), self).count(child), 0u);
 }
 
+// The ranks of a node count before they all run: 3 ranks on 4 cores get one
+// thread each from the start and at every recount.
+TEST(CoreShareTest, TheNodesRanksAreCountedBeforeTheyAllRun) {
+  testing::TempDir dir;
+  CoreShare share(dir.path(), 4, /*min_trainers=*/3, std::chrono::seconds(0));
+  EXPECT_GE(share.trainers(), 3);
+  EXPECT_EQ(share.threads(), 1);
+  share.check();
+  EXPECT_GE(share.trainers(), 3);
+  EXPECT_EQ(share.threads(), 1);
+}
+
 }  // namespace
 }  // namespace glint::train

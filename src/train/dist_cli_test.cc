@@ -7,7 +7,6 @@
 #include <fstream>
 #include <thread>
 
-#include "support/temp_dir.h"
 #include "train/checkpoint.h"
 #include "train/dist_test_launcher.h"
 #include "train/trainer_test_data.h"
@@ -16,13 +15,8 @@
 namespace glint::train {
 namespace {
 
-using glint::testing::Child;
-using glint::testing::ProcessResult;
-using glint::testing::TempDir;
-using testing::AgentStore;
-using testing::Placement;
-using testing::tiny_trainer;
-using testing::torchrun_env;
+// AgentStore, Child, Placement, ProcessResult, TempDir, tiny_trainer, torchrun_env...
+using namespace glint::train::testing;
 
 TEST(DistCliTest, RanksJoinTorchrunsAgentStoreUnderTheAttemptPrefix) {
   TempDir dir;

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <csignal>
 
-#include "support/temp_dir.h"
 #include "train/checkpoint.h"
 #include "train/dist_test_launcher.h"
 #include "train/trainer_test_data.h"
@@ -15,13 +14,8 @@
 namespace glint::train {
 namespace {
 
-using glint::testing::Child;
-using glint::testing::ProcessResult;
-using glint::testing::TempDir;
-using testing::AgentStore;
-using testing::read_until;
-using testing::tiny_trainer;
-using testing::torchrun_env;
+// AgentStore, Child, Placement, ProcessResult, TempDir, tiny_trainer, torchrun_env...
+using namespace glint::train::testing;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }

@@ -17,8 +17,14 @@
 #include <vector>
 
 #include "support/child_process.h"
+#include "support/temp_dir.h"
 
 namespace glint::train::testing {
+
+// The process and directory helpers the data-parallel tests use with these.
+using glint::testing::Child;
+using glint::testing::ProcessResult;
+using glint::testing::TempDir;
 
 class AgentStore {
  public:

@@ -83,11 +83,10 @@ int thread_count(const TrainOptions& o, std::string* why) {
     return o.threads;
   }
   const int cores = available_cores();
-  const CoreShare share(o.shm_dir, cores);
   // The ranks of this node may not all have started yet: count them all.
-  const int trainers = std::max(share.trainers(), o.local_world_size);
-  *why = std::to_string(cores) + " cores / " + std::to_string(trainers) + " trainer(s) running";
-  return shared_thread_count(cores, trainers);
+  const CoreShare share(o.shm_dir, cores, o.local_world_size);
+  *why = std::to_string(cores) + " cores / " + std::to_string(share.trainers()) + " trainer(s) running";
+  return share.threads();
 }
 
 std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int threads,

@@ -115,7 +115,7 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
       log_(o.rank == 0 ? o.log : std::string(), o.resume) {
   model_->to(device_);
   apply_layout(*model_, mode_);
-  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores());
+  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores(), o.local_world_size);
   const Split split = split_indices(source->size(), o.val_split, o.seed);
   // Each rank trains on its share; rank 0 alone validates, logs and saves.
   if (split.train.size() < static_cast<size_t>(o.world_size)) {
@@ -155,7 +155,11 @@ torch::Tensor Trainer::forward(const torch::Tensor& images) {
 // Follows the number of trainers on the machine when the user left --threads
 // at 0: a sweep started one trainer at a time settles on cores / trainers.
 void Trainer::share_cores() {
-  if (!cores_ || !cores_->check()) return;
+  // Against the threads in use, not the last count: the start may have set
+  // them from an earlier one.
+  if (!cores_) return;
+  cores_->check();
+  if (cores_->threads() == torch::get_num_threads()) return;
   configure_threads(cores_->threads());
   out_ << "threads: " << cores_->threads() << " (" << cores_->trainers()
        << " trainers share the cores now)\n" << std::flush;

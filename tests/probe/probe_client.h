@@ -37,43 +37,28 @@ struct ProbeReport {
 
 ProbeReport parse_probe_report(const std::string& line);
 
-// Who the probe runs as (the test must be root to use it).
-struct Credentials {
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::vector<gid_t> groups;
-};
-
+// glint_cache_probe as a Child (support/child_process.h) that speaks JSON.
 class Probe {
  public:
   // Starts <build>/bin/glint_cache_probe with `args`. stdin is a pipe owned by
   // this object unless `shared_stdin` (a read end, e.g. a common gate) is given.
   explicit Probe(const std::vector<std::string>& args, int shared_stdin = -1,
                  const std::optional<Credentials>& as = std::nullopt);
-  ~Probe();  // SIGKILLs and reaps a probe still running
-  Probe(const Probe&) = delete;
-  Probe& operator=(const Probe&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_.pid(); }
   // Next report on stdout (blocks); an unparsed report at end of output.
-  ProbeReport read_report();
+  ProbeReport read_report() { return parse_probe_report(child_.read_line()); }
   // Asks a --hold probe for a fresh report.
   ProbeReport refresh();
-  void close_stdin();
+  void close_stdin() { child_.close_stdin(); }
   // Waits until the probe stops itself (--pause-after-bytes): true, or exits: false.
-  bool wait_stopped();
-  void kill(int sig);
+  bool wait_stopped() { return child_.wait_stopped(); }
+  void kill(int sig) { child_.kill(sig); }
   // Closes stdin, collects all output, reaps.
-  ProcessResult wait();
+  ProcessResult wait() { return child_.wait(); }
 
  private:
-  pid_t pid_ = -1;
-  int in_fd_ = -1;
-  int out_fd_ = -1;
-  int err_fd_ = -1;
-  std::string pending_;
-  bool reaped_ = false;
-  int exit_status_ = 0;
+  Child child_;  // SIGKILLed and reaped on destruction if still running
 };
 
 // The probe's path in this build.

@@ -3,7 +3,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace glint::testing {
@@ -16,6 +18,22 @@ struct ProcessResult {
   std::string err;       // stderr
 };
 
+// Who a child runs as (the test must be root to use it).
+struct Credentials {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;
+};
+
+// How a child starts. By default stdin is /dev/null and the environment is
+// the test's own.
+struct ChildOptions {
+  std::vector<std::string> extra_env;  // "K=V", replacing the test's K
+  bool stdin_pipe = false;             // stdin is a pipe: write_stdin(), close_stdin()
+  int stdin_fd = -1;                   // else this read end (e.g. a gate shared by children)
+  std::optional<Credentials> as;       // setgroups/setgid/setuid before exec (exit 126 on failure)
+};
+
 // Runs argv[0] (a path) with argv and optional extra environment ("K=V"),
 // waits, and returns what it printed. stdin is /dev/null.
 ProcessResult run_process(const std::vector<std::string>& argv,
@@ -25,6 +43,7 @@ ProcessResult run_process(const std::vector<std::string>& argv,
 class Child {
  public:
   Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
+  Child(const std::vector<std::string>& argv, const ChildOptions& options);
   ~Child();  // kills (SIGKILL) and reaps a child still running
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -32,23 +51,26 @@ class Child {
   pid_t pid() const { return pid_; }
   // Reads stdout until a line is complete; "" at end of file.
   std::string read_line();
-  // Waits for exit and collects the rest of the output.
+  // With ChildOptions::stdin_pipe: writes to the child's stdin (false when
+  // it is closed or the child stopped reading), closes it.
+  bool write_stdin(std::string_view text);
+  void close_stdin();
+  // Waits until the child stops (SIGSTOP, e.g. raised by itself): true; or
+  // exits: false (wait() then reports how).
+  bool wait_stopped();
+  // Closes stdin, waits for exit and collects the rest of the output.
   ProcessResult wait();
   void kill(int sig);
 
  private:
   pid_t pid_ = -1;
+  int in_fd_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
   std::string pending_;
   bool reaped_ = false;
+  int exit_status_ = 0;  // when reaped_
 };
-
-// Fills exit_code / signaled / signal of `r` from a waitpid() status.
-void set_exit_status(int wait_status, ProcessResult& r);
-
-// Reads both pipes until each reaches end of file, appending to out and err.
-void read_until_eof(int out_fd, int err_fd, std::string& out, std::string& err);
 
 // Path of a program built by this project (GLINT_BUILD_DIR/...).
 std::string built_program(const std::string& relative);

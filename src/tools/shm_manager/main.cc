@@ -19,9 +19,5 @@ int main(int argc, char** argv) {
   glint::shm_manager::ManagerOptions options;
   glint::shm_manager::setup_shm_manager(app, options);
   if (const auto code = glint::parse_command_line(app, argc, argv)) return *code;
-  if (std::string error = glint::shm_manager::check_combination(options); !error.empty()) {
-    glint::shm_manager::fail(error);  // the message already ends "(see --help)" where useful
-    return glint::kUsageError;
-  }
   return run(options);
 }

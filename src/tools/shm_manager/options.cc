@@ -23,10 +23,6 @@ CLI::Validator budget_validator() {
       /*validator_desc=*/"");
 }
 
-int count_commands(const ManagerOptions& o) {
-  return int{o.list} + int{o.cleanup} + int{o.cleanup_all} + int{o.load};
-}
-
 }  // namespace
 
 std::optional<int64_t> parse_duration(const std::string& text) {
@@ -52,37 +48,27 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
   app.description(
       "List, clean up and pre-load glint shared-memory dataset segments "
       "(glint_{md5}_{dataset} in the shared-memory directory).");
-  app.add_flag("--list", o.list, "List segments: all of them, or those of --h5 FILE");
-  app.add_flag("--cleanup", o.cleanup, "Remove the segments of --h5 FILE (and of its older versions)");
-  app.add_flag("--cleanup-all", o.cleanup_all, "Remove every segment you own");
-  app.add_flag("--load", o.load, "Load the datasets of --h5 FILE into shared memory now");
-  app.add_option("--h5", o.h5, "HDF5 file the command is about")->type_name("FILE")
+  // Exactly one command; the other flags say which commands they go with, and
+  // CLI11 refuses the rest naming both flags ("--dry-run excludes --list").
+  CLI::Option_group* commands = app.add_option_group("Commands", "exactly one of");
+  CLI::Option* list = commands->add_flag("--list", o.list, "List segments: all of them, or those of --h5 FILE");
+  CLI::Option* cleanup =
+      commands->add_flag("--cleanup", o.cleanup, "Remove the segments of --h5 FILE (and of its older versions)");
+  CLI::Option* cleanup_all = commands->add_flag("--cleanup-all", o.cleanup_all, "Remove every segment you own");
+  CLI::Option* load = commands->add_flag("--load", o.load, "Load the datasets of --h5 FILE into shared memory now");
+  commands->require_option(1);
+
+  CLI::Option* h5 = app.add_option("--h5", o.h5, "HDF5 file the command is about")->type_name("FILE")
       ->check(CLI::ExistingFile.description(""));
-  app.add_option("--datasets", o.datasets, "With --load: datasets to load (default: every numeric one)")
-      ->delimiter(',')
-      ->type_name("A,B");
+  cleanup->needs(h5);
+  load->needs(h5);
+  cleanup_all->excludes(h5);
   app.add_flag("--json", o.json, "Print machine-readable JSON instead of text");
-  app.add_flag("--dry-run", o.dry_run, "With cleanups: say what would be removed, remove nothing");
-  app.add_option_function<std::string>(
-         "--older-than",
-         [&o](const std::string& text) { o.older_than_seconds = parse_duration(text); },
-         "With cleanups: only segments at least this old (30s, 10m, 2h, 7d)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  app.add_flag("--stale", o.stale,
-               "With cleanups: only segments whose source file is gone or changed");
   app.add_option("--shm-dir", o.shm_dir, "Directory holding the segments")
       ->type_name("DIR")
       ->capture_default_str()
       ->check(CLI::ExistingDirectory.description(""));
-  app.add_option("--share-group", o.share_group,
-                 "With --load: make new segments readable by this group")
-      ->type_name("GROUP");
-  app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered");
-  app.add_flag("--no-reclaim", o.no_reclaim,
-               "With --load: keep the unused segments of older versions of --h5 FILE");
-  app.add_flag("--no-make-room", o.no_make_room,
-               "With --load: fail for lack of room rather than evict unused segments of other files");
+  app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered")->needs(h5);
   app.add_option_function<std::string>(
          "--max-shm,--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
          "Cap on what your segments may occupy (2G, 40%): --load evicts unused ones, least recently used "
@@ -90,6 +76,34 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
       ->type_name("SIZE|PERCENT")
       ->envname(kMaxShmEnv)
       ->check(budget_validator());
+
+  CLI::Option_group* cleaning = app.add_option_group("With --cleanup or --cleanup-all");
+  for (CLI::Option* flag : {
+           cleaning->add_flag("--dry-run", o.dry_run, "Say what would be removed, remove nothing"),
+           cleaning
+               ->add_option_function<std::string>(
+                   "--older-than", [&o](const std::string& text) { o.older_than_seconds = parse_duration(text); },
+                   "Only segments at least this old (30s, 10m, 2h, 7d)")
+               ->type_name("DURATION")
+               ->check(duration_validator()),
+           cleaning->add_flag("--stale", o.stale, "Only segments whose source file is gone or changed"),
+       }) {
+    flag->excludes(list)->excludes(load);
+  }
+
+  CLI::Option_group* loading = app.add_option_group("With --load");
+  for (CLI::Option* flag : {
+           loading->add_option("--datasets", o.datasets, "Datasets to load (default: every numeric one)")
+               ->delimiter(',')
+               ->type_name("A,B"),
+           loading->add_option("--share-group", o.share_group, "Make new segments readable by this group")
+               ->type_name("GROUP"),
+           loading->add_flag("--no-reclaim", o.no_reclaim, "Keep the unused segments of older versions of --h5 FILE"),
+           loading->add_flag("--no-make-room", o.no_make_room,
+                             "Fail for lack of room rather than evict unused segments of other files"),
+       }) {
+    flag->needs(load);
+  }
   app.footer(
       "\nExamples:\n"
       "  shm_manager --list\n"
@@ -100,28 +114,6 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
       "  shm_manager --load --h5 train_256.h5 --max-shm 50%\n"
       "Segments you remove stay usable by processes that map them; their memory\n"
       "is freed when the last such process exits. Docs: docs/SHM_MANAGER.md");
-}
-
-std::string check_combination(const ManagerOptions& o) {
-  if (count_commands(o) != 1) {
-    return "give exactly one command: --list, --cleanup, --cleanup-all or --load (see --help)";
-  }
-  if ((o.cleanup || o.load) && o.h5.empty()) {
-    return std::string(o.load ? "--load" : "--cleanup") +
-           " needs --h5 FILE (to remove every segment of yours, use --cleanup-all)";
-  }
-  if (o.cleanup_all && !o.h5.empty()) {
-    return "--cleanup-all takes no --h5; use --cleanup --h5 FILE for one file's segments";
-  }
-  bool cleaning = o.cleanup || o.cleanup_all;
-  if (!cleaning && (o.dry_run || o.stale || o.older_than_seconds)) {
-    return "--dry-run, --stale and --older-than only apply to --cleanup and --cleanup-all";
-  }
-  if (!o.load && (!o.datasets.empty() || !o.share_group.empty() || o.no_reclaim || o.no_make_room)) {
-    return "--datasets, --share-group, --no-reclaim and --no-make-room only apply to --load";
-  }
-  if (o.rehash && o.h5.empty()) return "--rehash only applies with --h5 FILE";
-  return "";
 }
 
 }  // namespace glint::shm_manager

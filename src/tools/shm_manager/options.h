@@ -13,7 +13,7 @@
 namespace glint::shm_manager {
 
 struct ManagerOptions {
-  // Commands: exactly one is given.
+  // Commands: exactly one is given (the parser refuses none or two).
   bool list = false;          // --list: segments, all or of --h5
   bool cleanup = false;       // --cleanup --h5 F: that file's segments
   bool cleanup_all = false;   // --cleanup-all: every segment of the caller
@@ -34,12 +34,11 @@ struct ManagerOptions {
                                        // your segments within it; --list shows usage
 };
 
-// Declares every option of shm_manager on `app`, writing into `options`.
+// Declares every option of shm_manager on `app`, writing into `options`,
+// with the rules of their combination (one command; --cleanup and --load need
+// --h5; each other flag names the commands it goes with): a command line that
+// parses is one the commands can run.
 void setup_shm_manager(CLI::App& app, ManagerOptions& options);
-
-// Checks the combination of options CLI11 cannot express; "" when fine,
-// otherwise one line saying what is wrong and what to do.
-std::string check_combination(const ManagerOptions& options);
 
 // "30s", "10m", "2h", "7d" -> seconds; nullopt for anything else.
 std::optional<int64_t> parse_duration(const std::string& text);

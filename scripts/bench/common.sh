@@ -1,0 +1,42 @@
+# The preamble the benchmark scripts share (sourced, not run).
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
+#   bench_init NAME [TOOL...]   # sets root, build, py; checks the tools
+#   bench_build TARGET...       # builds the targets into $build
+#   bench_workdir PREFIX        # sets work
+
+# Sets root (the source tree), build ($BUILD_DIR, default build-bench) and py
+# (Debian's /usr/bin/python3, where python3-torch lives); stops with one line
+# naming the first of cmake, ninja, python and the TOOLs that is missing.
+bench_init() {
+  bench_name=$1
+  shift
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  build="${BUILD_DIR:-$root/build-bench}"
+  py=/usr/bin/python3
+  local tool
+  for tool in cmake ninja "$py" "$@"; do
+    command -v "$tool" >/dev/null ||
+      { echo "$bench_name: '$tool' is missing; run scripts/install_deps.sh" >&2; exit 1; }
+  done
+}
+
+# Builds TARGETs into $build. A new build directory is configured in Release
+# without tests; an existing one (BUILD_DIR=build, say) keeps its own settings.
+bench_build() {
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    echo "$bench_name: configuring $build (Release)" >&2
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
+  fi
+  ninja -C "$build" -j"$(nproc)" "$@" >&2
+}
+
+# Sets work to $BENCH_WORK, or to a fresh directory PREFIX.XXXXXX under
+# $TMPDIR that is removed when the script exits (kept with BENCH_KEEP=1).
+bench_workdir() {
+  work="${BENCH_WORK:-}"
+  if [ -z "$work" ]; then
+    work="$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")"
+    [ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+  fi
+}
