@@ -18,10 +18,11 @@
 //   with share_group, by that group), not writable by group or others, and its
 //   header agrees with its real size. An invalid segment of the caller's own is
 //   removed and rebuilt (a warning says so); a foreign one is an error.
-// - An attach holds a shared lock on the segment from open() to mmap(); the
-//   upkeep (make_room, reclaim_old_versions) removes a segment only under an
-//   exclusive one and after finding no mapper, so an attach never maps a
-//   segment being evicted: it finds it gone and loads or attaches anew.
+// - An attach holds a shared lock on the segment from open() for as long as
+//   its mapping lives; the upkeep (make_room, reclaim_old_versions) removes a
+//   segment only under an exclusive one and after finding no mapper, so an
+//   attach never maps a segment being evicted: it finds it gone and loads or
+//   attaches anew.
 #pragma once
 
 #include <cstdint>
