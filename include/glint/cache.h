@@ -75,9 +75,9 @@ struct CacheOptions {
   int decode_threads = 0;
   // The most one copy system call (or one HDF5 read) moves, which is also how
   // often on_progress is called while loading (decoded chunks report once
-  // per chunk). Default 32 MiB; values below
-  // 4096 mean 4096. The reliability tests lower it so that a small load
-  // reports in many steps and a test can stop the loader at many points.
+  // per chunk). Default 32 MiB; values below 4096 mean 4096. The reliability
+  // tests lower it so that a small load reports in many steps and a test can
+  // stop the loader at many points.
   uint64_t fill_step_bytes = uint64_t{32} << 20;
 
   // Upkeep of shm_dir (docs/SHM_MANAGER.md, "Upkeep"). It only ever removes
