@@ -18,10 +18,11 @@
 //   with share_group, by that group), not writable by group or others, and its
 //   header agrees with its real size. An invalid segment of the caller's own is
 //   removed and rebuilt (a warning says so); a foreign one is an error.
-// - An attach holds a shared lock on the segment from open() to mmap(); the
-//   upkeep (make_room, reclaim_old_versions) removes a segment only under an
-//   exclusive one and after finding no mapper, so an attach never maps a
-//   segment being evicted: it finds it gone and loads or attaches anew.
+// - An attach holds a shared lock on the segment from open() for as long as
+//   its mapping lives; the upkeep (make_room, reclaim_old_versions) removes a
+//   segment only under an exclusive one and after finding no mapper, so an
+//   attach never maps a segment being evicted: it finds it gone and loads or
+//   attaches anew.
 #pragma once
 
 #include <cstdint>
@@ -56,7 +57,8 @@ struct CacheOptions {
   // Prefault the whole mapping when attaching (MAP_POPULATE): costs time once
   // at attach, saves a page fault per 4 KiB on first touch.
   bool populate = false;
-  // Called from the loading thread as a dataset is loaded. May be empty.
+  // Called as a dataset is loaded, from the loading thread or one of its
+  // copy/decode threads (one call at a time). May be empty.
   std::function<void(const LoadProgress&)> on_progress;
   // Receives one-line warnings (an invalid own segment rebuilt, segments
   // removed to make room or reclaimed, ...).
@@ -72,9 +74,10 @@ struct CacheOptions {
   // core, at most 8 (decoding is CPU-bound).
   int decode_threads = 0;
   // The most one copy system call (or one HDF5 read) moves, which is also how
-  // often on_progress is called while loading. Default 32 MiB; values below
-  // 4096 mean 4096. The reliability tests lower it so that a small load
-  // reports in many steps and a test can stop the loader at many points.
+  // often on_progress is called while loading (decoded chunks report once
+  // per chunk). Default 32 MiB; values below 4096 mean 4096. The reliability
+  // tests lower it so that a small load reports in many steps and a test can
+  // stop the loader at many points.
   uint64_t fill_step_bytes = uint64_t{32} << 20;
 
   // Upkeep of shm_dir (docs/SHM_MANAGER.md, "Upkeep"). It only ever removes

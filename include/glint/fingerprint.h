@@ -38,11 +38,12 @@ struct FingerprintOptions {
   bool remember = true;
 };
 
-// Stats `path` (kNotFound / kInvalidArgument for a directory).
+// Stats `path` (kNotFound if missing; kInvalidArgument for a directory or
+// any other non-regular file).
 Result<FileIdentity> identify_file(const std::string& path);
 
 // MD5 of every byte of `path`, lower-case hex. Reads with large sequential
-// reads; kIOError names the path and errno.
+// reads; errors (posix_error, code from errno) name the path and the cause.
 Result<std::string> md5_file(const std::string& path);
 
 // The fingerprint of `path`, from the store when the identity matches.

@@ -26,7 +26,7 @@ struct DatasetInfo {
   // Why HDF5 cannot decode it here: the missing filter (name and id) and the
   // Debian package that provides it. "" when every filter is available.
   std::string missing_filter;
-  int64_t file_offset = -1;      // contiguous, unfiltered data: its byte offset; else -1
+  int64_t file_offset = -1;      // contiguous, unfiltered, native-typed data: its byte offset; else -1
 };
 
 class H5Source {
@@ -38,8 +38,8 @@ class H5Source {
 
   const std::string& path() const { return path_; }
 
-  // Every dataset in the file with a dtype the cache supports, depth first,
-  // sorted by name. Unsupported datasets are listed in `skipped` when given.
+  // Every dataset in the file with a dtype and rank the cache supports,
+  // sorted by name. The others' errors are listed in `skipped` when given.
   virtual Result<std::vector<DatasetInfo>> numeric_datasets(
       std::vector<std::string>* skipped = nullptr) = 0;
 

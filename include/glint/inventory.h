@@ -104,7 +104,7 @@ Result<CleanupReport> cleanup_segments(const CleanupOptions& options);
 // What the cache removed by itself in shm_dir (old versions reclaimed,
 // unused segments evicted to make room), the caller's last `max_lines`
 // records, oldest first: "2026-12-06 01:02:03 reclaimed glint_<md5>_images
-// (245.3 MB): older version of /data/train.h5". Empty when there are none.
+// (245.3 MiB): /data/train.h5". Empty when there are none.
 std::vector<std::string> read_upkeep_journal(const std::string& shm_dir, size_t max_lines);
 
 }  // namespace glint

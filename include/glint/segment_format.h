@@ -55,7 +55,8 @@ struct SegmentLayout {
 };
 
 // Builds the header for a dataset. Fails (kUnsupported) for rank 0 or above
-// kMaxRank, or if the byte count overflows 64 bits.
+// kMaxRank, or if the byte count overflows 64 bits; kInvalidArgument for a
+// trailer over kMaxTrailerBytes.
 Result<RawSegmentHeader> make_header(DType dtype, const std::vector<uint64_t>& shape,
                                      uint32_t trailer_bytes);
 
@@ -90,7 +91,8 @@ Result<SegmentTrailer> parse_trailer(std::string_view json);
 // "train%2Fimages", "v1.0" -> "v1%2E0"). Names never contain '.', so the
 // loader's lock file "<segment name>.lock" cannot collide with a segment.
 // Rejects (kInvalidArgument) empty paths, components "", "." or "..", control
-// characters, and names over NAME_MAX; rejects md5 that is not 32 lower hex.
+// characters, and names that with ".lock" would exceed NAME_MAX; rejects md5
+// that is not 32 lower hex.
 Result<std::string> segment_name(std::string_view md5, std::string_view dataset);
 
 // Inverse of segment_name for listing: splits a file name into md5 and dataset

@@ -17,8 +17,8 @@ class FingerprintStore {
   static std::optional<FingerprintStore> open(const std::string& dir);
 
   // The remembered MD5 for `id`, if its full identity matches and the entry
-  // was not written within the file system's timestamp granularity of the
-  // file's last change (a "racy" entry is ignored, as git does).
+  // was not written within 20 ms (kRacyWindowNs) of the file's last change,
+  // its ctime (a "racy" entry is ignored, as git does).
   std::optional<std::string> lookup(const FileIdentity& id) const;
 
   // Saves atomically (temp file + rename). Failures are ignored: the store

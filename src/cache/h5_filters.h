@@ -17,7 +17,8 @@ void prepare_filter_plugins();
 // `dcpl`; otherwise one sentence naming the first missing filter (name and
 // id) and the Debian package that provides it, e.g. "it is compressed with
 // the HDF5 filter LZF (id 32000), which is not available: install the Debian
-// package hdf5-plugin-lzf (plugins are looked for in ...)". Call under h5_lock().
+// package hdf5-plugin-lzf (and liblzf1) (HDF5 looks for filter plugins in
+// ...)". Call under h5_lock().
 std::string missing_filter(hid_t dcpl);
 
 }  // namespace glint

@@ -86,7 +86,7 @@ class InventoryTest : public ::testing::Test {
     return ::lstat(shm_.file(name).c_str(), &st) == 0;
   }
 
-  // Moves a file's modification time `seconds` into the past.
+  // Moves a file's access and modification times `seconds` into the past.
   static void age(const std::string& path, int64_t seconds) {
     timespec times[2];
     clock_gettime(CLOCK_REALTIME, &times[0]);

@@ -38,7 +38,9 @@ struct ChartOptions {
 Canvas draw_chart(const std::vector<Panel>& panels, const ChartOptions& options);
 
 // "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of
-// ten (linear), or 1, 2, 5 times powers of ten (log). At least two values.
+// ten (linear), or 1, 2, 5 times powers of ten (log). At least two values for
+// lo < hi, except that with `integers` (whole steps, at least 1) a span below
+// 2 may give one.
 std::vector<double> nice_ticks(double lo, double hi, bool log_scale, bool integers = false);
 
 }  // namespace glint::draw

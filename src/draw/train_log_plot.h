@@ -18,7 +18,8 @@ std::map<long, nlohmann::json> read_train_log(const std::string& path);
 
 // Three panels: train/validation loss (log scale when they span more than a
 // factor 20), loc_error_px and loc_error_all_px in pixels, precision, recall
-// and F1. Partial epochs are hollow points. `title` "" = "<file>: N of M epochs".
+// and F1. Partial epochs are hollow points. `title` is drawn as given ("" draws
+// none; glint_plot_log passes "<file>: N of M epochs" by default).
 Canvas plot_train_log(const std::map<long, nlohmann::json>& epochs, const std::string& title);
 
 }  // namespace glint::draw

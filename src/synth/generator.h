@@ -32,7 +32,8 @@ using Progress = std::function<bool(uint64_t done, uint64_t total)>;
 // options.overwrite, or a directory; kNotFound / kPermissionDenied when the
 // output directory is missing or not writable; kNoSpace or kIOError when
 // writing fails; kIOError "interrupted" when stopped by `progress`.
-// Safe to call from several threads for different paths.
+// One call at a time per process: HDF5 calls are not serialised (no
+// h5_lock()) and H5QuietErrors swaps the process-wide error handler.
 Status write_dataset(const std::string& path, const GeneratorOptions& options,
                      const Progress& progress = nullptr);
 

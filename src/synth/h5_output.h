@@ -17,8 +17,9 @@ namespace glint::synth {
 class H5Output {
  public:
   // Creates (truncating) `path` with "images" (N,H,W), "heatmaps" (N,1,H,W)
-  // and "glints" (N,K,2) as described by `options`. kIOError on failure;
-  // messages name the file `label` (the final name of a temporary file).
+  // and "glints" (N,K,2) as described by `options`. kIOError on failure
+  // (kNoSpace when the disk cannot hold an uncompressed file); messages name
+  // the file `label` (the final name of a temporary file).
   static Result<std::unique_ptr<H5Output>> create(const std::string& path,
                                                   const std::string& label,
                                                   const GeneratorOptions& options);

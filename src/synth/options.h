@@ -42,8 +42,9 @@ struct GeneratorOptions {
   uint64_t block_bytes = 16ull << 20;
 };
 
-// The example dataset of the original design document ("train_256.h5", about
-// 368 MB): 980 samples of 256 x 256, float32 images, float16 heatmaps.
+// The example dataset of the original design document ("train_256.h5", its
+// "368 MB" being 367.5 MiB of payload): 980 samples of 256 x 256, float32
+// images, float16 heatmaps.
 GeneratorOptions seed_preset();
 
 // kInvalidArgument naming the first bad field and its allowed range.

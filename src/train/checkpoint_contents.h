@@ -44,7 +44,7 @@ struct Contents {
 [[noreturn]] void fail(const std::string& path, const std::string& what);
 
 // A dict of a checkpoint read with the file's path and the key's full name in
-// every error: "checkpoint ck.pt: key 'meta.epoch' is a str, not an int".
+// every error: "checkpoint ck.pt: key 'meta.epoch' has type str, expected int".
 class Fields {
  public:
   Fields(Dict dict, std::string path, std::string prefix = "")

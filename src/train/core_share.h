@@ -39,7 +39,7 @@ class CoreShare {
   CoreShare(std::string shm_dir, int cores, int min_trainers = 1,
             std::chrono::seconds recount = std::chrono::seconds(30));
 
-  // Threads for now (counts the trainers at the first call).
+  // Threads for now (the constructor counts the trainers).
   int threads() const { return threads_; }
   int trainers() const { return trainers_; }
 

@@ -20,8 +20,8 @@ struct DistOptions {
   // The store belongs to a launcher's agent (torchrun): join it, never host it.
   bool agent_store = false;
   int restart_count = 0;                   // the agent's attempt number (key prefix)
-  // Network interface for Gloo ("" = the address that reaches master_addr
-  // for loopback masters, else this host's name).
+  // Network interface for Gloo ("" = 127.0.0.1 for a loopback master_addr,
+  // else Gloo's default device: the address of this host's name).
   std::string interface;
   // The rendezvous may take this long; a rank silent (no heartbeat) this long is lost.
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};

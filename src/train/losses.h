@@ -24,10 +24,10 @@ inline constexpr double kFocalBeta = 4.0;
 // A pixel is a positive (a glint centre) when target >= 1 - kPeakTolerance
 // (CenterNet's rule, tolerant to float rounding of a rendered 1.0), OR when it
 // is the maximum of its 3x3 target window and at least kPeakFloor. The second
-// rule exists because our synthetic heatmaps centre each Gaussian on the
-// sub-pixel glint position, so the top pixel is often below 1 (0.94 for an
-// offset of half a pixel at sigma 2); on integer-centred targets both rules
-// select the same pixels.
+// rule exists for heatmaps that centre each Gaussian on a sub-pixel glint
+// position (the trainer tests' data, other generators), whose top pixel is
+// often below 1 (0.94 for an offset of half a pixel at sigma 2); on
+// integer-centred targets (src/synth) both rules select the same pixels.
 inline constexpr double kPeakTolerance = 1e-4;
 inline constexpr double kPeakFloor = 0.05;
 // hybrid = focal + kHybridDiceWeight * dice.

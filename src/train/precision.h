@@ -27,8 +27,8 @@ std::string precision_name(Precision p);
 bool cpu_has_avx512_bf16();
 
 // Resolves a --precision value for `device`: "fp32" and "bf16" as given,
-// "auto" to bf16 on a CPU with AVX512_BF16 (or any CUDA device that supports
-// bfloat16) and fp32 elsewhere. Throws std::invalid_argument (one line) for
+// "auto" to bf16 on a CPU with AVX512_BF16 (or any CUDA device, unchecked)
+// and fp32 elsewhere. Throws std::invalid_argument (one line) for
 // an unknown value, and for "bf16" on a CPU without AVX512_BF16 (it would run,
 // but several times slower than fp32).
 Precision resolve_precision(const std::string& flag, const torch::Device& device);

@@ -1,8 +1,8 @@
 // What one epoch of training produced, as a line for people and as a JSON
 // line for programs (--log FILE).
 //
-// JSON line keys (numbers; null where there is no value, e.g. no validation
-// set): epoch, epochs, partial, steps, global_step, train_loss, val_loss,
+// JSON line keys (numbers, partial a boolean; null where there is no value,
+// e.g. no validation set): epoch, epochs, partial, steps, global_step, train_loss, val_loss,
 // loc_error_px, loc_error_all_px, precision, recall, f1, val_images,
 // gt_glints, pred_glints, matched, samples_per_s, step_s, data_wait_s,
 // data_wait_pct, epoch_s, lr. Full description: docs/TRAINING.md.
@@ -36,8 +36,8 @@ struct EpochResult {
 // The wait as a share of the epoch's time, in percent.
 double data_wait_percent(const EpochResult& r);
 
-// "epoch 3/50  train 0.1234  val 0.1300  err 0.84 px  P 0.97  R 0.95  412 samples/s
-//  data wait 0.12 s (1.3%)  12.3 s" (one line).
+// "epoch 3/50  train 0.1234  val 0.1300  err 0.84 px  P 0.970  R 0.950  412.0
+//  samples/s  data wait 0.12 s (1.3%)  12.3 s" (one line; "n/a" for NaN).
 std::string format_epoch_line(const EpochResult& r);
 
 // One JSON object, no newline.

@@ -30,7 +30,8 @@ struct TrainingData {
 // the cache that the user cannot fix by changing a flag (no room, a foreign
 // or damaged segment, an I/O error) falls back to a private copy (or to
 // streaming with --no_preload) after ONE warning line on `err`; bad flags
-// (--shm_dir missing, unknown --share_group) throw. Prints nothing else.
+// (--shm_dir missing, unknown --share_group) throw. Prints nothing else but
+// the cache's own warnings.
 TrainingData open_training_data(const TrainOptions& options, const SourceShape& shape,
                                 std::ostream& err);
 

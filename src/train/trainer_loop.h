@@ -52,7 +52,8 @@ Identity run_identity(const TrainOptions& options, const SourceShape& shape, con
 // Trains as `options` say (resuming from options.model_path with --resume),
 // writing one line per epoch to `out`, a progress bar to `err` when
 // `show_progress`, JSON lines to options.log, and the checkpoint to
-// options.model_path after every epoch and when stopped. Returns when the
+// options.model_path after every epoch and when stopped (progress bar, log,
+// validation and checkpoint on rank 0 only). Returns when the
 // epochs or max_steps are done or stop_requested() (trainer_signal.h).
 // Throws std::exception / c10::Error on failure.
 // With world_size > 1, joins the data-parallel group first and refuses to

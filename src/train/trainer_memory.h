@@ -27,7 +27,9 @@ struct MemoryUsage {
 // never throws.
 MemoryUsage read_memory_usage(pid_t pid = 0);
 
-// "peak RSS 412.3 MiB, PSS 300.1 MiB (private 250.0 MiB, shared memory 6.2 MiB)"
+// "peak RSS 412.3 MiB, RSS 380.0 MiB, PSS 300.1 MiB (private heap 250.0 MiB,
+// this process's share of shared memory 6.2 MiB)"; the parenthesis only when
+// the kernel reports Pss_Shmem, "n/a" for a field it does not report.
 std::string format_memory(const MemoryUsage& usage);
 
 }  // namespace glint::train
