@@ -11,23 +11,10 @@
 # 2-core machine (--quick: about 8). Needs ~1 GB in /dev/shm.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BUILD_DIR:-$root/build-bench}"
-py=/usr/bin/python3
-for tool in cmake ninja "$py"; do
-  command -v "$tool" >/dev/null || { echo "bench_training: '$tool' is missing; run scripts/install_deps.sh" >&2; exit 1; }
-done
-if [ ! -x "$build/bin/train_glint_unet" ] || [ -z "${BUILD_DIR:-}" ]; then
-  echo "bench_training: building into $build (Release)" >&2
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
-  ninja -C "$build" -j"$(nproc)" train_glint_unet make_glint_dataset
-fi
-
-work="${BENCH_WORK:-}"
-if [ -z "$work" ]; then
-  work="$(mktemp -d "${TMPDIR:-/tmp}/glint_bench_training.XXXXXX")"
-  trap 'rm -rf "$work"' EXIT
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
+bench_init bench_training
+bench_build train_glint_unet make_glint_dataset
+bench_workdir glint_bench_training
 mkdir -p "$root/docs/benchmarks"
 "$py" "$root/scripts/bench_training.py" --build "$build" --work "$work" --out "$work/training.json" "$@"
 cp "$work/training.json" "$root/bench/training_results.json"

@@ -2,16 +2,19 @@
 """The glint UNet and its training step written in Python (Debian's python3-torch),
 as a user would write it: the reference that train_glint_unet is measured against.
 
-Same architecture, parameter names, focal loss and Adam step as src/train/
-(unet.cc, losses.cc, trainer_loop.cc). Prints one JSON line: step times
+The model and the focal loss are the Python package's (python/glint/models.py,
+losses.py: the architecture, parameter names and loss of src/train/), in the
+plain form users write (ConvTranspose2d, ReLU out of place) unless --glint_ops;
+the Adam step is as in trainer_loop.cc. Prints one JSON line: step times
 (seconds, after warm-up steps), peak RSS, torch threads, and the FLOPs of the
 convolutions per step counted from their shapes.
 
   /usr/bin/python3 scripts/train_step_torch.py --precision bf16 --channels_last --steps 5
 """
 import argparse
+import importlib.util
 import json
-import math
+import os
 import resource
 import time
 
@@ -20,69 +23,17 @@ from torch import nn
 import torch.nn.functional as F
 
 
-class ConvBlock(nn.Module):
-    inplace = False  # --glint_ops: ReLU in place on BatchNorm's output
-
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-
-    def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)), inplace=self.inplace)
-        return F.relu(self.bn2(self.conv2(x)), inplace=self.inplace)
+def _load(name):
+    """python/glint/NAME.py without the package (whose __init__ needs the built
+    extension): the model and loss are the package's own."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "glint", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"glint_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def upsample2x(up, x):
-    """ConvTranspose2d(kernel 2, stride 2) as a 1x1 convolution and a pixel
-    shuffle (src/train/unet.cc): same parameters, runs on oneDNN in bf16."""
-    w = up.weight
-    w1 = w.permute(1, 2, 3, 0).reshape(w.shape[1] * 4, w.shape[0], 1, 1)
-    return F.pixel_shuffle(F.conv2d(x, w1, up.bias.repeat_interleave(4)), 2)
-
-
-class UNet(nn.Module):
-    glint_ops = False
-
-    def __init__(self, cin=1, cout=1, c=16, depth=4):
-        super().__init__()
-        self.depth = depth
-        chans = cin
-        for i in range(depth):
-            setattr(self, f"enc{i}", ConvBlock(chans, c << i))
-            chans = c << i
-        self.bottleneck = ConvBlock(chans, c << depth)
-        for i in range(depth):
-            setattr(self, f"up{i}", nn.ConvTranspose2d(c << (i + 1), c << i, 2, stride=2))
-            setattr(self, f"dec{i}", ConvBlock(c << (i + 1), c << i))
-        self.head = nn.Conv2d(c, cout, 1)
-        with torch.no_grad():
-            self.head.bias.fill_(-math.log((1 - 0.1) / 0.1))
-
-    def forward(self, x):
-        skips = []
-        for i in range(self.depth):
-            skips.append(getattr(self, f"enc{i}")(x))
-            x = F.max_pool2d(skips[-1], 2)
-        x = self.bottleneck(x)
-        for i in reversed(range(self.depth)):
-            up = getattr(self, f"up{i}")
-            x = torch.cat([upsample2x(up, x) if self.glint_ops else up(x), skips[i]], 1)
-            x = getattr(self, f"dec{i}")(x)
-        return self.head(x)
-
-
-def focal_loss(logits, target):
-    # src/train/losses.cc: CenterNet focal loss, alpha 2, beta 4.
-    y = target.to(logits.dtype)
-    p = torch.sigmoid(logits)
-    window_max = F.max_pool2d(y, 3, stride=1, padding=1)
-    pos = ((y >= 1.0 - 1e-4) | ((y == window_max) & (y >= 0.05))).to(y.dtype)
-    pos_term = (1 - p).pow(2) * F.logsigmoid(logits) * pos
-    neg_term = (1 - y).pow(4) * p.pow(2) * F.logsigmoid(-logits) * (1 - pos)
-    return -(pos_term.sum() + neg_term.sum()) / pos.sum().clamp_min(1.0)
+models, losses = _load("models"), _load("losses")
 
 
 def conv_flops(model, x):
@@ -131,8 +82,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    UNet.glint_ops = ConvBlock.inplace = a.glint_ops
-    model = UNet(c=a.base_channels, depth=a.depth)
+    model = models.UNet(base_channels=a.base_channels, depth=a.depth, textbook=not a.glint_ops)
     x = torch.rand(a.batch, 1, a.size, a.size)
     y = torch.rand(a.batch, 1, a.size, a.size) * 0.5
     fwd, step = conv_flops(model, x)
@@ -149,7 +99,7 @@ def main():
         opt.zero_grad()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
             logits = model(x)
-        loss = focal_loss(logits.float(), y)
+        loss = losses.focal_loss(logits.float(), y)
         loss.backward()
         opt.step()
         return loss.item()

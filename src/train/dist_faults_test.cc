@@ -104,7 +104,7 @@ TEST_F(DistFaultsTest, SigtermAndSigintEndARankWaitingAtTheRendezvous) {
     ASSERT_GT(port, 0);
     Child r1(tiny_trainer(dir_.file("fp"), {"--h5", h5(), "--world_size", "2", "--rank", "1", "--master_port",
                                             std::to_string(port), "--model_path", dir_.file("r.pt")}));
-    ASSERT_NE(read_until(r1, "data:"), "");
+    ASSERT_NE(read_until(r1, "rendezvous: rank 1 of 2 at 127.0.0.1:" + std::to_string(port)), "");
     r1.kill(sig);
     const auto signalled = Clock::now();
     const ProcessResult r = r1.wait();

@@ -178,7 +178,7 @@ int run(const TrainOptions& o) {
   std::cout << describe_setup(o, shape, threads, threads_why) << "\n" << std::flush;
   TrainingData data = open_training_data(o, shape, std::cerr);
   std::cout << "data: " << data.description << "\n" << std::flush;
-  if (stop_requested()) return kInterruptedExitCode;
+  if (stop_requested()) throw Interrupted("stopped by a signal before training started");
 
   const bool progress = o.progress == "on" || (o.progress == "auto" && stderr_is_terminal());
   const TrainOutcome outcome = train_model(o, data.source, std::cout, std::cerr, progress, data_md5(o));

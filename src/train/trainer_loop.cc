@@ -8,6 +8,7 @@
 #include "train/batch_loader.h"
 #include "train/checkpoint.h"
 #include "train/core_share.h"
+#include "train/dist_store.h"
 #include "train/distributed.h"
 #include "train/losses.h"
 #include "train/peaks.h"
@@ -39,6 +40,19 @@ DistOptions dist_options(const TrainOptions& o) {
   d.restart_count = o.restart_count;
   d.interface = o.gloo_interface;
   d.timeout = std::chrono::seconds(o.dist_timeout);
+  return d;
+}
+
+// The group's options, said on `out` before a rank blocks in the rendezvous
+// (a user sees what it waits for; a signal after this line is reported as
+// one during the rendezvous).
+DistOptions announced_dist_options(const TrainOptions& o, std::ostream& out) {
+  const DistOptions d = dist_options(o);
+  if (d.world_size > 1) {
+    out << "rendezvous: rank " << d.rank << " of " << d.world_size << " at "
+        << store_address(d, d.master_port) << " (" << store_owner(d) << " keeps the store), up to "
+        << o.dist_timeout << " s (--dist_timeout)\n" << std::flush;
+  }
   return d;
 }
 
@@ -105,7 +119,7 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
                  std::ostream& out, std::ostream& err, bool show_progress, const std::string& data_md5)
     : o_(o),
       out_(out),
-      dp_(std::make_unique<DataParallel>(dist_options(o))),
+      dp_(std::make_unique<DataParallel>(announced_dist_options(o, out))),
       device_(device_of(o)),
       mode_(run_mode(o.precision, device_)),
       model_(seeded_unet(o, source->shape())),

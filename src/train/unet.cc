@@ -1,5 +1,7 @@
 #include "train/unet.h"
 
+#include "train/autocast_off.h"
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -134,7 +136,12 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
     y = torch::cat({upsample2x(ups_[i], y), skips[i]}, /*dim=*/1);
     y = decoders_[i]->forward(y);
   }
-  return head_->forward(y);
+  if (!at::autocast::is_cpu_enabled() && !at::autocast::is_enabled()) return head_->forward(y);
+  // Under autocast the head still runs in float32: bfloat16 logits near the
+  // prior's -2.2 come in steps of 2^-6 (scores in steps of ~0.0014), which
+  // flattens the heatmap's peaks into plateaus. A 1x1 convolution: cheap.
+  AutocastOff float32;
+  return head_->forward(y.to(torch::kFloat));
 }
 
 int64_t count_parameters(UNetImpl& model) {

@@ -28,10 +28,10 @@ struct Credentials {
 // How a child starts. By default stdin is /dev/null and the environment is
 // the test's own.
 struct ChildOptions {
-  std::vector<std::string> extra_env;  // "K=V", replacing the test's K
+  std::vector<std::string> extra_env{};  // "K=V", replacing the test's K
   bool stdin_pipe = false;             // stdin is a pipe: write_stdin(), close_stdin()
   int stdin_fd = -1;                   // else this read end (e.g. a gate shared by children)
-  std::optional<Credentials> as;       // setgroups/setgid/setuid before exec (exit 126 on failure)
+  std::optional<Credentials> as{};     // setgroups/setgid/setuid before exec (exit 126 on failure)
 };
 
 // Runs argv[0] (a path) with argv and optional extra environment ("K=V"),
