@@ -21,6 +21,8 @@ import time
 LIB = "/usr/lib/x86_64-linux-gnu"
 PY = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bench.measure_procs import pss_kb  # noqa: E402  (/proc/PID/smaps_rollup in KiB)
 ALLOCATORS = {  # name -> extra environment
     "glibc, trainer's tuning": {},
     "glibc defaults": {"GLINT_MALLOC_TUNING": "off"},
@@ -39,22 +41,9 @@ def log(msg):
     print(f"[bench_training] {msg}", file=sys.stderr, flush=True)
 
 
-def rollup(pid):
-    out = {}
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
-                    out[parts[0][:-1]] = int(parts[1])
-    except OSError:
-        pass
-    return out
-
-
 class Run:
-    """One process, its peak RSS (wait4) and peak PSS / private memory
-    (smaps_rollup sampled every 0.2 s)."""
+    """One process, its peak PSS / private memory in KiB (smaps_rollup sampled
+    every 0.2 s); the trainer reports its own peak RSS."""
 
     def __init__(self, cmd, env, cwd):
         self.cmd = cmd
@@ -67,7 +56,7 @@ class Run:
 
     def sample(self):
         while not self.stop:
-            r = rollup(self.proc.pid)
+            r = pss_kb(self.proc.pid)
             if r:
                 private = r.get("Private_Clean", 0) + r.get("Private_Dirty", 0)
                 self.peak["Pss"] = max(self.peak["Pss"], r.get("Pss", 0))
@@ -133,14 +122,16 @@ class Bench:
         out, _ = run.wait()
         with open(run.log) as f:
             epoch = json.loads(f.readline())
-        rss = re.search(r"peak RSS ([0-9.]+) MB", out)
+        rss = re.search(r"peak RSS ([0-9.]+) MiB", out)  # the trainer's memory line
         return {"step_s": epoch["step_s"], "peak_rss_mb": float(rss.group(1)) if rss else None,
                 "peak_pss_mb": run.peak["Pss"] / 1024,
                 "peak_private_mb": run.peak["Private"] / 1024, "stdout": out}
 
     def python(self, args, extra_env):
-        cmd = [PY, os.path.join(HERE, "train_step_torch.py"), "--steps", str(self.steps - 1),
-               "--warmup", "1", *args]
+        # The same statistic as train_glint_unet's step_s: the median of all
+        # the steps of a run, its cold first step included.
+        cmd = [PY, os.path.join(HERE, "train_step_torch.py"), "--steps", str(self.steps),
+               "--warmup", "0", *args]
         self.r["commands"].append(" ".join(f"{k}={v}" for k, v in extra_env.items()) + " " + " ".join(cmd))
         run = Run(cmd, self.env(extra_env), self.work)
         out, _ = run.wait()
@@ -200,7 +191,7 @@ class Bench:
                 log(f"{name} {prec}: {res['step_s']:.2f} s/step, PSS {res['peak_pss_mb']:.0f} MB")
         private = self.finish(self.trainer(["--threads", "2"], {}, shared=False))
         self.r["memory_private_copy"] = private
-        self.r["dataset_mb"] = os.path.getsize(self.h5) / 1e6
+        self.r["dataset_mb"] = os.path.getsize(self.h5) / 2**20  # MiB, as every figure here
         self.r["mem_total_mb"] = int(open("/proc/meminfo").readline().split()[1]) / 1024
 
     def fig_sweep(self):

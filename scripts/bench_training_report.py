@@ -39,8 +39,9 @@ def main():
     out = ["# Training at the machine's limit", "",
            "Written by `scripts/bench_training.sh` (see the commands at the end). Seed-size model: UNet "
            f"`--base_channels 16 --depth 4` ({r['flops']['parameters']:,} parameters), batch 16, 256×256, focal loss, "
-           "Adam. Step time = median of the training steps of one run (the first step, which creates "
-           "oneDNN's kernels and faults the heap in, included in the median's input); every configuration "
+           "Adam. Step time = median of the 6 training steps of one run, for the C++ trainer and the "
+           "Python one alike (the first step, which creates oneDNN's kernels and faults the heap in, "
+           "is in the median's input on both sides: no warm-up is dropped); every configuration "
            "runs once per round, the rounds interleave them.", "",
            "## Machine", "",
            f"- CPU: {f['cpu']}, {f['cores']} cores, {ghz:.2f} GHz (cpu MHz of /proc/cpuinfo), "
@@ -88,7 +89,7 @@ def main():
                 "One trainer, `--shared_memory` (the dataset counted once, in shared memory), 2 threads. Peak RSS "
                 "from the kernel's high-water mark (VmHWM); peak PSS and private memory sampled from "
                 "/proc/PID/smaps_rollup every 0.2 s.", "",
-                "| allocator | precision | step (s) | peak RSS (MB) | peak PSS (MB) | peak private (MB) |",
+                "| allocator | precision | step (s) | peak RSS (MiB) | peak PSS (MiB) | peak private (MiB) |",
                 "|---|---|---|---|---|---|"]
         for name, runs in r["memory"].items():
             alloc, prec = name.split(" | ")
@@ -102,11 +103,11 @@ def main():
             shared_each = default["peak_private_mb"]
             # a private copy adds the dataset to each trainer's private memory
             private_each = r.get("memory_private_copy", {}).get("peak_private_mb", shared_each + data)
-            out += ["", f"**N_max** (machine memory {total / 1024:.1f} GiB, dataset {data:.0f} MB): with "
-                    f"`--shared_memory` each trainer (bf16, the default) adds its private peak ({shared_each:.0f} MB) and the data is "
+            out += ["", f"**N_max** (machine memory {total / 1024:.1f} GiB, dataset {data:.0f} MiB): with "
+                    f"`--shared_memory` each trainer (bf16, the default) adds its private peak ({shared_each:.0f} MiB) and the data is "
                     f"counted once: N_max = ⌊({total:.0f} − {data:.0f}) / {shared_each:.0f}⌋ = "
                     f"**{int((total - data) // shared_each)}**; with a private copy each (peak private "
-                    f"{private_each:.0f} MB): N_max = ⌊{total:.0f} / {private_each:.0f}⌋ = "
+                    f"{private_each:.0f} MiB): N_max = ⌊{total:.0f} / {private_each:.0f}⌋ = "
                     f"**{int(total // private_each)}**. (Peaks of concurrent trainers do not all coincide, so "
                     "this is the safe count.)", ""]
     if r["sweep"]:

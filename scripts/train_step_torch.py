@@ -85,7 +85,8 @@ def main():
     model = models.UNet(base_channels=a.base_channels, depth=a.depth, textbook=not a.glint_ops)
     x = torch.rand(a.batch, 1, a.size, a.size)
     y = torch.rand(a.batch, 1, a.size, a.size) * 0.5
-    fwd, step = conv_flops(model, x)
+    # counted on the plain form: its ConvTranspose2d modules are what the hooks see
+    fwd, step = conv_flops(models.UNet(base_channels=a.base_channels, depth=a.depth, textbook=True), x)
     if a.flops_only:
         print(json.dumps({"conv_gflop_fwd": fwd / 1e9, "conv_gflop_step": step / 1e9,
                           "parameters": sum(p.numel() for p in model.parameters())}))
