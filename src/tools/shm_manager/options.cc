@@ -50,7 +50,7 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
       "(glint_{md5}_{dataset} in the shared-memory directory).");
   // Exactly one command; the other flags say which commands they go with, and
   // CLI11 refuses the rest naming both flags ("--dry-run excludes --list").
-  CLI::Option_group* commands = app.add_option_group("Commands", "exactly one of");
+  CLI::Option_group* commands = app.add_option_group("Commands");
   CLI::Option* list = commands->add_flag("--list", o.list, "List segments: all of them, or those of --h5 FILE");
   CLI::Option* cleanup =
       commands->add_flag("--cleanup", o.cleanup, "Remove the segments of --h5 FILE (and of its older versions)");
