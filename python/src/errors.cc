@@ -16,7 +16,7 @@ struct ErrorClass {
 };
 
 // Builtin bases let callers that know nothing of glint catch the usual way
-// (except FileNotFoundError, ValueError, PermissionError).
+// (except FileNotFoundError, ValueError, PermissionError, OSError).
 const std::array<ErrorClass, 7> kClasses = {{
     {Code::kInvalidArgument, "InvalidArgumentError", PyExc_ValueError,
      "A bad value from the caller: a dataset name, an option, a group."},

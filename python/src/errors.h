@@ -1,6 +1,6 @@
 // Library errors as Python exceptions, translated in exactly one place.
 //
-// Binding code never builds a Python exception itself: it calls
+// Binding code never builds a glint.Error itself: it calls
 // raise_status(status), which throws StatusError; the one translator that
 // bind_errors() registers turns it into the glint.Error subclass of the
 // status code, carrying the library's message unchanged.

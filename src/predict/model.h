@@ -19,8 +19,9 @@ struct LoadedModel {
 // Builds the UNet the checkpoint describes, loads its weights, sets eval
 // mode and the layout of `precision` ("auto", "fp32", "bf16"; the checkpoint
 // is float32 whatever precision trained it). Throws train::CheckpointError
-// (one line, naming --model_path) when the file is missing, damaged or not a
-// glint checkpoint, std::invalid_argument for bf16 on a CPU without it.
+// (one line naming the file; "--model_path <path>: no such file ..." when it
+// is missing) when the file is missing, damaged or not a glint checkpoint,
+// std::invalid_argument for bf16 on a CPU without it.
 LoadedModel load_model(const std::string& model_path, const std::string& precision = "fp32");
 
 // Sigmoid heatmaps [B, C, H, W], float32, of a batch of images [B, C, H, W]

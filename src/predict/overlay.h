@@ -24,6 +24,7 @@ class ContactSheet {
   // Keeps the image if there is room; returns false when the sheet is full.
   bool add(const InputImage& image, const ImageResult& result);
   // Writes the PNG; returns its "WxH". Throws std::runtime_error (one line).
+  // With no image kept, writes nothing and returns "0x0".
   std::string write(const std::string& path) const;
   size_t size() const { return images_.size(); }
 

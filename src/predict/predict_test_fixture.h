@@ -47,7 +47,8 @@ class GlintPredictTest : public ::testing::Test {
   static std::string file(const std::string& name) { return dir_->file(name); }
 
   // glint_predict with the suite's model, one thread and fp32 (results
-  // compared across batch sizes and inputs stay exact), then `args`.
+  // compared across batch sizes and inputs stay exact), then `args`; a
+  // --model_path or --precision in `args` replaces the suite's.
   static ProcessResult predict(std::vector<std::string> args) {
     if (std::find(args.begin(), args.end(), "--model_path") == args.end()) {
       args.insert(args.begin(), {"--model_path", file("m.pt")});

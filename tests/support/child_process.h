@@ -49,10 +49,12 @@ class Child {
   Child& operator=(const Child&) = delete;
 
   pid_t pid() const { return pid_; }
-  // Reads stdout until a line is complete; "" at end of file.
+  // Reads stdout until a line is complete; at end of file, what is left of
+  // an unterminated line ("" when nothing is).
   std::string read_line();
   // With ChildOptions::stdin_pipe: writes to the child's stdin (false when
-  // it is closed or the child stopped reading), closes it.
+  // it is closed or a write fails; nothing here ignores SIGPIPE, so a write
+  // after the child closed its end raises it), closes it.
   bool write_stdin(std::string_view text);
   void close_stdin();
   // Waits until the child stops (SIGSTOP, e.g. raised by itself): true; or
