@@ -12,7 +12,7 @@ up{i}, dec{i}, head; each ConvBlock has conv1, bn1, conv2, bn2.
 It computes as the C++ model does: each 2x2 up-convolution (an
 nn.ConvTranspose2d's parameters) runs as a 1x1 convolution and a pixel
 shuffle, which oneDNN runs in bfloat16 under CPU autocast, and ReLU runs in
-place; under autocast its 1x1 head runs in float32 (float32 logits). UNet(..., textbook=True) computes the same function the way it is
+place; under autocast the head's bias is added in float32 (float32 logits). UNet(..., textbook=True) computes the same function the way it is
 usually written (ConvTranspose2d, ReLU out of place): the reference the
 trainer's benchmark measures against (scripts/train_step_torch.py).
 """
@@ -113,11 +113,11 @@ class UNet(nn.Module):
             x = getattr(self, f"dec{i}")(x)
         if self.textbook or not (torch.is_autocast_cpu_enabled() or torch.is_autocast_enabled()):
             return self.head(x)
-        # Under autocast the head still runs in float32, as in the C++ model:
-        # bfloat16 logits near the prior's -2.2 come in steps of 2^-6, which
-        # flattens the heatmap's peaks into plateaus.
-        with torch.autocast(x.device.type, enabled=False):
-            return self.head(x.float())
+        # Under autocast the head's bias is added in float32, as in the C++
+        # model: bfloat16 logits near the prior's -2.2 would come in steps of
+        # 2^-6, flattening the heatmap's peaks into plateaus.
+        z = F.conv2d(x, self.head.weight)
+        return z.float() + self.head.bias.view(1, -1, 1, 1)
 
     def options(self):
         """The UNet options, as stored under checkpoint["meta"]["unet"]."""

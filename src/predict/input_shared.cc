@@ -40,7 +40,8 @@ std::optional<CachedImages> cached_images(const PredictOptions& o, const std::st
   if (!opened.ok()) {
     const Code code = opened.status().code();
     if (code == Code::kInvalidArgument || code == Code::kNotFound) {
-      throw std::runtime_error("--shared_memory: " + opened.status().message());
+      throw std::runtime_error((o.shared_memory ? "--shared_memory: " : "shared memory: ") +
+                               opened.status().message());
     }
     err << "warning: shared memory unavailable (" << opened.status().message()
         << "); reading the file\n";

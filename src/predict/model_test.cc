@@ -61,8 +61,9 @@ TEST_F(PredictModelTest, Bf16AutocastGivesTheHeatmapsOfFp32) {
   EXPECT_LT(error, 0.05 * spread) << "spread " << spread;
 }
 
-// The head runs in float32 under autocast: near the prior (-2.2), bfloat16
-// logits would come in steps of 2^-6 and the scores in steps of ~0.0014.
+// Logits are float32 under autocast (the head's bias added in float32): near
+// the prior (-2.2), bfloat16 logits would come in steps of 2^-6 and the
+// scores in steps of ~0.0014.
 TEST_F(PredictModelTest, Bf16LogitsAreFloat32NearThePrior) {
   if (!train::cpu_has_avx512_bf16()) GTEST_SKIP() << "this CPU has no AVX512_BF16";
   LoadedModel fp32 = load_model(path(), "fp32");

@@ -69,7 +69,9 @@ class Reporter {
       out_ << "wrote " << o_.out << "\n";
     }
     if (!o_.overlay.empty()) out_ << "wrote " << input_.size() << " PNG(s) to " << o_.overlay << "/\n";
-    if (!o_.png.empty()) {
+    if (!o_.png.empty() && sheet_.size() == 0) {
+      out_ << "--png " << o_.png << ": no image to draw, nothing written\n";
+    } else if (!o_.png.empty()) {
       out_ << "wrote " << o_.png << " (" << sheet_.write(o_.png) << ", first " << sheet_.size()
            << " image(s); red circles: predicted, green crosses: truth)\n";
     }

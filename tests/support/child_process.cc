@@ -152,9 +152,20 @@ std::string Child::read_line() {
 
 bool Child::write_stdin(std::string_view text) {
   if (in_fd_ < 0) return false;
+  // A child that closed its stdin must not kill the test with SIGPIPE: the
+  // signal is blocked for this write, and the one it raised is taken back.
+  sigset_t pipe_signal, old_mask;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &old_mask);
   ssize_t n;
   while ((n = ::write(in_fd_, text.data(), text.size())) < 0 && errno == EINTR) {
   }
+  if (n < 0 && errno == EPIPE) {
+    const timespec now = {0, 0};
+    sigtimedwait(&pipe_signal, nullptr, &now);
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   return n >= 0 && static_cast<size_t>(n) == text.size();
 }
 

@@ -53,8 +53,8 @@ class Child {
   // an unterminated line ("" when nothing is).
   std::string read_line();
   // With ChildOptions::stdin_pipe: writes to the child's stdin (false when
-  // it is closed or a write fails; nothing here ignores SIGPIPE, so a write
-  // after the child closed its end raises it), closes it.
+  // it is closed or the write fails, e.g. the child closed its end: the
+  // SIGPIPE of that write is blocked and discarded), closes it.
   bool write_stdin(std::string_view text);
   void close_stdin();
   // Waits until the child stops (SIGSTOP, e.g. raised by itself): true; or
