@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes docs/benchmarks/distributed.md from the runs of scripts/bench_distributed.sh."""
-import argparse, json, os, platform, re, statistics, subprocess
+import argparse, json, os, platform, re, statistics
 
 LABELS = {
     "single": "1 process x 2 threads, batch B",
@@ -56,22 +56,17 @@ def main():
                     f"{stats(share) if share else '-'} | {stats(ar_ms) if ar_ms else '-'} | "
                     f"{stats(step_ms) if step_ms else '-'} | {nbytes / 1e6:.3f} MB |" if nbytes else
                     f"| {label} | {stats(sps)} | {statistics.median(sps) / single:.2f} | - | - | - | - |")
-    blas = ""
-    try:
-        show = subprocess.run(["/usr/bin/python3", "-c", "import torch; print(torch.__config__.show())"],
-                              capture_output=True, text=True, timeout=60).stdout
-        m = re.search(r"BLAS_INFO=(\w+)", show)
-        blas = m[1] if m else ""
-    except Exception:
-        pass
+    # The BLAS behind libblas.so.3 (Debian's alternative), as the trainers ran it.
+    blas = os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
+    busy = float(o.load.split()[0]) > os.cpu_count()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     params = runs["single"][0]["parameters"]
     doc = f"""# Data-parallel training on one machine
 
 Produced by `{o.command}`; {o.reps} interleaved rounds, figures are median (min-max).
 
-Machine: {cpu}, {os.cpu_count()} cores, load average {o.load} (other builds and tests shared the cores),
-LibTorch 1.13 (Debian), BLAS {blas or "?"}, fp32, `{o.build}` build, {runs["single"][0]["malloc"]}.
+Machine: {cpu}, {os.cpu_count()} cores, load average {o.load}{" (other jobs shared the cores)" if busy else ""},
+LibTorch 1.13 (Debian), BLAS `{blas}`, fp32, `{o.build}` build, {runs["single"][0]["malloc"]}.
 Model: UNet, {params} parameters; global batch B = {o.batch}; `--loss mse`, 1 loader worker per process,
 2 epochs, samples/s of the second epoch's training steps (no validation).
 
