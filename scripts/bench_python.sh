@@ -9,12 +9,12 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
 bench_init bench_python
-bench_build attach_probe make_glint_dataset
+bench_configure
 if [ ! -d "$build/python" ]; then
   echo "bench_python: the Python package is not configured in $build (install pybind11-dev and python3-dev)" >&2
   exit 1
 fi
-bench_build _glint
+bench_build _glint attach_probe make_glint_dataset
 mkdir -p "$root/docs/benchmarks"
 "$py" "$root/scripts/bench_python.py" --build "$build" --root "$root" \
   --out "$root/docs/benchmarks/python.md" --command "bash scripts/bench_python.sh $*" "$@"

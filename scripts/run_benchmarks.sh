@@ -13,7 +13,7 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
 bench_init run_benchmarks md5sum cp
-[ -f "$build/CMakeCache.txt" ] || bench_build shm_manager  # configures a new build directory
+bench_configure  # the targets depend on what the build directory has
 targets=(shm_manager make_glint_dataset attach_probe cache_bench)
 training=$(grep -E '^GLINT_BUILD_TRAINING:BOOL=' "$build/CMakeCache.txt" | cut -d= -f2)
 if [ "$training" = "ON" ]; then

@@ -2,7 +2,8 @@
 #
 #   source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
 #   bench_init NAME [TOOL...]   # sets root, build, py; checks the tools
-#   bench_build TARGET...       # builds the targets into $build
+#   bench_configure             # configures $build if it is new
+#   bench_build TARGET...       # configures, then builds the targets into $build
 #   bench_workdir PREFIX        # sets work
 
 # Sets root (the source tree), build ($BUILD_DIR, default build-bench) and py
@@ -21,13 +22,18 @@ bench_init() {
   done
 }
 
-# Builds TARGETs into $build. A new build directory is configured in Release
-# without tests; an existing one (BUILD_DIR=build, say) keeps its own settings.
-bench_build() {
+# A new build directory is configured in Release without tests; an existing
+# one (BUILD_DIR=build, say) keeps its own settings.
+bench_configure() {
   if [ ! -f "$build/CMakeCache.txt" ]; then
     echo "$bench_name: configuring $build (Release)" >&2
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLINT_BUILD_TESTS=OFF >/dev/null
   fi
+}
+
+# Builds TARGETs into $build.
+bench_build() {
+  bench_configure
   ninja -C "$build" -j"$(nproc)" "$@" >&2
 }
 

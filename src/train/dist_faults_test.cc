@@ -10,6 +10,7 @@
 #include "train/checkpoint.h"
 #include "train/dist_test_launcher.h"
 #include "train/trainer_test_data.h"
+#include "util/time.h"
 
 namespace glint::train {
 namespace {
@@ -17,8 +18,6 @@ namespace {
 // AgentStore, Child, Placement, ProcessResult, TempDir, tiny_trainer, torchrun_env...
 using namespace glint::train::testing;
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 class DistFaultsTest : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 
 #include "train/dist_liveness.h"
 #include "train/trainer_signal.h"
+#include "util/time.h"
 
 namespace glint::train {
 namespace {
@@ -25,8 +26,6 @@ constexpr std::chrono::seconds kStopGrace{5};
 constexpr std::chrono::seconds kGoneSilence{4};
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // Wakes the waiting trainer thread when a collective completes (or fails).
 struct Completion {

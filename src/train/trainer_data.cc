@@ -10,15 +10,12 @@
 
 #include "glint/cache.h"
 #include "util/byte_size.h"
+#include "util/time.h"
 
 namespace glint::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Codes a different flag value fixes: those are errors, not fallbacks.
 bool users_fault(Code code) {

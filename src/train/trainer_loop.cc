@@ -16,15 +16,12 @@
 #include "train/progress.h"
 #include "train/threads.h"
 #include "train/trainer_signal.h"
+#include "util/time.h"
 
 namespace glint::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 torch::Device device_of(const TrainOptions& o) {
   return o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);

@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include <chrono>
 #include <cstdint>
 
 namespace glint {
@@ -16,6 +17,11 @@ inline int64_t now_ns(clockid_t clock = CLOCK_REALTIME) {
   timespec ts;
   clock_gettime(clock, &ts);
   return to_ns(ts);
+}
+
+// Seconds from `start` (a steady_clock reading) to now: durations in logs.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace glint
