@@ -1,11 +1,14 @@
 #include "probe/probe_client.h"
 
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace glint::testing {
 
@@ -31,8 +34,43 @@ std::string probe_program() { return built_program("bin/glint_cache_probe"); }
 
 namespace {
 
-std::vector<std::string> probe_argv(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {probe_program()};
+// A copy of the probe in a directory every user may enter: a probe run as
+// another user cannot exec the build tree's when that tree lies under a
+// private directory (a clone in `mktemp -d`, mode 0700). Made once per test
+// process, removed at its exit.
+class PublicProbe {
+ public:
+  PublicProbe() {
+    char dir[] = "/tmp/glint-probe-XXXXXX";
+    if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp for the probe's copy failed");
+    dir_ = dir;
+    namespace fs = std::filesystem;
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+    path_ = dir_ + "/glint_cache_probe";
+    fs::copy_file(probe_program(), path_);
+    fs::permissions(path_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec);
+  }
+  ~PublicProbe() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
+std::vector<std::string> probe_argv(const std::vector<std::string>& args, bool other_user) {
+  std::vector<std::string> argv;
+  if (other_user) {
+    static const PublicProbe copy;  // at the first probe run as another user
+    argv.push_back(copy.path());
+  } else {
+    argv.push_back(probe_program());
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }
@@ -40,7 +78,8 @@ std::vector<std::string> probe_argv(const std::vector<std::string>& args) {
 }  // namespace
 
 Probe::Probe(const std::vector<std::string>& args, int shared_stdin, const std::optional<Credentials>& as)
-    : child_(probe_argv(args), ChildOptions{.stdin_pipe = shared_stdin < 0, .stdin_fd = shared_stdin, .as = as}) {}
+    : child_(probe_argv(args, as.has_value()),
+             ChildOptions{.stdin_pipe = shared_stdin < 0, .stdin_fd = shared_stdin, .as = as}) {}
 
 ProbeReport Probe::refresh() {
   if (!child_.write_stdin("\n")) return ProbeReport{};
