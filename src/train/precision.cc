@@ -73,8 +73,18 @@ std::string describe(const RunMode& mode) {
 void apply_layout(torch::nn::Module& model, const RunMode& mode) {
   if (!mode.channels_last) return;
   torch::NoGradGuard no_grad;
+  // to(), not contiguous(): a weight with one input or output channel (the
+  // first convolution's [16, 1, 3, 3], the head's [1, 16, 1, 1]) counts as
+  // contiguous in both layouts, so contiguous() would keep its NCHW strides,
+  // from which the convolution infers NCHW. The first layer's output would
+  // then be NCHW and converted back at the next convolution, and its
+  // backward would mix layouts (5% of a seed-size step). to() gives the
+  // strides channels-last is recognised by, as Python's
+  // module.to(memory_format=torch.channels_last) does.
   const auto convert = [](torch::Tensor& t) {
-    if (t.defined() && t.dim() == 4) t.set_data(t.contiguous(at::MemoryFormat::ChannelsLast));
+    if (t.defined() && t.dim() == 4) {
+      t.set_data(t.to(t.options(), /*non_blocking=*/false, /*copy=*/false, at::MemoryFormat::ChannelsLast));
+    }
   };
   for (auto& p : model.parameters()) convert(p);
   for (auto& b : model.buffers()) convert(b);

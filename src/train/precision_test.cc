@@ -76,5 +76,28 @@ TEST(PrecisionTest, ChannelsLastKeepsTheSameParametersAndTheSameOutput) {
   EXPECT_LT((after - before).abs().max().item<double>(), 1e-4);
 }
 
+// A weight with one input or output channel is contiguous in both layouts;
+// the convolution goes by the strides it suggests. Converted with
+// contiguous(), the first block ran NCHW and its backward mixed layouts.
+TEST(PrecisionTest, OneChannelWeightsTakeChannelsLastStridesSoTheFirstBlockStaysChannelsLast) {
+  torch::manual_seed(0);
+  UNet net(UNetOptions{.in_channels = 1, .out_channels = 1, .base_channels = 4, .depth = 2});
+  RunMode mode;
+  apply_layout(*net, mode);
+  for (const auto& p : net->named_parameters()) {
+    if (p.value().dim() != 4) continue;
+    EXPECT_EQ(p.value().suggest_memory_format(), at::MemoryFormat::ChannelsLast) << p.key();
+  }
+  const auto x = to_input(torch::rand({2, 1, 16, 16}), mode);
+  auto enc0 = net->named_children()["enc0"]->as<ConvBlockImpl>();
+  ASSERT_NE(enc0, nullptr);
+  EXPECT_EQ(enc0->forward(x).suggest_memory_format(), at::MemoryFormat::ChannelsLast);
+  net->forward(x).sum().backward();
+  for (const auto& p : net->named_parameters()) {
+    if (p.value().dim() != 4) continue;
+    EXPECT_EQ(p.value().grad().suggest_memory_format(), at::MemoryFormat::ChannelsLast) << p.key();
+  }
+}
+
 }  // namespace
 }  // namespace glint::train
