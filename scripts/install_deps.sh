@@ -41,8 +41,12 @@ fi
 # variant runs inside them, its pthread variant starts threads of its own next
 # to them (slower, docs/benchmarks/training.md). Point the alternatives at the
 # OpenMP variant even when another BLAS of higher priority is installed.
+# libopenblas.so.0 too: the OpenMP libblas.so.3 finds its OpenBLAS by that
+# name, so with the pthread package also installed a process would otherwise
+# run the pthread build behind the OpenMP wrapper (the trainer's "compute:"
+# line says which one it got).
 arch_lib=/usr/lib/x86_64-linux-gnu
-for lib in libblas.so.3 liblapack.so.3; do
+for lib in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
   want="$arch_lib/openblas-openmp/$lib"
   link="$lib-x86_64-linux-gnu"
   if [ -e "$want" ] && [ "$(readlink -f "$arch_lib/$lib")" != "$(readlink -f "$want")" ]; then
