@@ -13,7 +13,15 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
 bench_init bench_training
-bench_build train_glint_unet make_glint_dataset
+bench_configure
+# The allocator rows compare the trainer (linked with jemalloc) with its twin on
+# glibc malloc, built with the benchmarks.
+if ! ninja -C "$build" -t targets all | grep -q '^train_glint_unet_glibc:'; then
+  echo "bench_training: $build has no train_glint_unet_glibc (the trainer on glibc malloc); reconfigure it with" \
+    "-DGLINT_BUILD_BENCHMARKS=ON and libjemalloc-dev installed (scripts/install_deps.sh)" >&2
+  exit 1
+fi
+bench_build train_glint_unet train_glint_unet_glibc make_glint_dataset
 bench_workdir glint_bench_training
 mkdir -p "$root/docs/benchmarks"
 "$py" "$root/scripts/bench_training.py" --build "$build" --work "$work" --out "$work/training.json" "$@"

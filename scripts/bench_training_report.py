@@ -97,7 +97,8 @@ def main():
             rss = f"{x['peak_rss_mb']:.0f}" if x.get("peak_rss_mb") else "–"
             out.append(f"| {alloc} | {prec} | {x['step_s']:.2f} | {rss} | "
                        f"{x['peak_pss_mb']:.0f} | {x['peak_private_mb']:.0f} |")
-        default = r["memory"].get("glibc, trainer's tuning | bf16", [None])[0]
+        default = next((runs[0] for name, runs in r["memory"].items()
+                        if "(the default)" in name and name.endswith("| bf16")), None)
         if default:
             total, data = r["mem_total_mb"], r["dataset_mb"]
             shared_each = default["peak_private_mb"]
@@ -113,10 +114,16 @@ def main():
     if r["sweep"]:
         out += ["## A sweep of N concurrent trainers", "",
                 "N trainers (bf16, the default precision) started together on the same shared data; aggregate "
-                "= Σ 16 / median step time of each.", "",
+                "= Σ 16 / median step time of each; the mean of the rounds, each round in brackets.", "",
                 "| threads per trainer | N=1 samples/s | N=2 | N=4 |", "|---|---|---|---|"]
+
+        def cell(c):
+            rounds = c.get("rounds", [])
+            each = f" ({', '.join(f'{x:.1f}' for x in rounds)})" if len(rounds) > 1 else ""
+            return f"{c['samples_per_s']:.2f}{each}"
+
         for name, by_n in r["sweep"].items():
-            cells = [f"{by_n[n]['samples_per_s']:.2f}" if n in by_n else "–" for n in ("1", "2", "4")]
+            cells = [cell(by_n[n]) if n in by_n else "–" for n in ("1", "2", "4")]
             out.append(f"| {name} | " + " | ".join(cells) + " |")
         out.append("")
     if r.get("profile"):

@@ -15,7 +15,7 @@ packages=(
   libpng-dev
   python3 python3-dev python3-numpy python3-torch python3-matplotlib
   python3-h5py python3-pytest pybind11-dev
-  libjemalloc2 libmimalloc2.0
+  libjemalloc2 libjemalloc-dev libmimalloc2.0
   iproute2
   util-linux procps passwd
 )

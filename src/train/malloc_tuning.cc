@@ -3,8 +3,11 @@
 #include <dlfcn.h>
 #include <malloc.h>
 
+#include <sys/types.h>
+
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace glint::train {
 namespace {
@@ -38,22 +41,67 @@ std::string apply(const Setting& s) {
   return std::string(s.name) + "=unchanged (mallopt refused)";
 }
 
-// The file name of the library whose malloc() this process calls: another
-// allocator when one was preloaded (LD_PRELOAD), else "" for glibc's.
-std::string preloaded_allocator() {
+// The file name (no directory) of the library that defines `symbol`.
+std::string file_of(void* symbol) {
   Dl_info where{};
-  void* address = reinterpret_cast<void*>(&::malloc);
-  if (::dladdr(address, &where) == 0 || where.dli_fname == nullptr) return {};
+  if (symbol == nullptr || ::dladdr(symbol, &where) == 0 || where.dli_fname == nullptr) return {};
   const std::string file = where.dli_fname;
-  const std::string name = file.substr(file.rfind('/') + 1);
+  return file.substr(file.rfind('/') + 1);
+}
+
+// The file name of the library whose malloc() this process calls: another
+// allocator when one was linked in or preloaded (LD_PRELOAD), else "" for
+// glibc's.
+std::string other_allocator() {
+  const std::string name = file_of(reinterpret_cast<void*>(&::malloc));
   return name.rfind("libc.so", 0) == 0 ? std::string() : name;
+}
+
+// How `file` came in: LD_PRELOAD names it, or the program was linked with it.
+const char* how_loaded(const std::string& file) {
+  const char* preload = std::getenv("LD_PRELOAD");
+  return preload != nullptr && std::strstr(preload, file.c_str()) != nullptr ? "preloaded" : "linked";
+}
+
+struct JemallocSettings {
+  std::string version;  // "jemalloc 5.3.0"; empty: malloc() is not jemalloc's
+  std::string decay;    // "dirty_decay_ms -1, muzzy_decay_ms -1: freed memory kept for reuse"
+};
+
+// jemalloc's version and decay options, read through its mallctl() (looked
+// up at run time: this library does not link jemalloc). Empty when
+// `malloc_file` (the library malloc() comes from) is not jemalloc, e.g.
+// mimalloc preloaded into the trainer that links jemalloc.
+JemallocSettings jemalloc_settings(const std::string& malloc_file) {
+  using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
+  void* symbol = ::dlsym(RTLD_DEFAULT, "mallctl");
+  if (symbol == nullptr || file_of(symbol) != malloc_file) return {};
+  const auto mallctl = reinterpret_cast<Mallctl>(symbol);
+  const char* version = nullptr;
+  size_t size = sizeof(version);
+  if (mallctl("version", &version, &size, nullptr, 0) != 0 || version == nullptr) return {};
+  JemallocSettings s;
+  const std::string full = version;
+  s.version = "jemalloc " + full.substr(0, full.find('-'));
+  ssize_t dirty = 0, muzzy = 0;
+  size = sizeof(ssize_t);
+  if (mallctl("opt.dirty_decay_ms", &dirty, &size, nullptr, 0) == 0 &&
+      mallctl("opt.muzzy_decay_ms", &muzzy, &size, nullptr, 0) == 0) {
+    s.decay = "dirty_decay_ms " + std::to_string(dirty) + ", muzzy_decay_ms " + std::to_string(muzzy);
+    if (dirty < 0 && muzzy < 0) s.decay += ": freed memory kept for reuse";
+  }
+  return s;
 }
 
 }  // namespace
 
 std::string apply_malloc_tuning() {
-  if (const std::string other = preloaded_allocator(); !other.empty()) {
-    return "malloc: " + other + " (preloaded), glibc tuning not applied";
+  if (const std::string other = other_allocator(); !other.empty()) {
+    const JemallocSettings jemalloc = jemalloc_settings(other);
+    std::string line = "malloc: " + (jemalloc.version.empty() ? other : jemalloc.version) + " (" +
+                       how_loaded(other) + ")";
+    if (!jemalloc.decay.empty()) line += ", " + jemalloc.decay;
+    return line;
   }
   if (const char* off = std::getenv(kTuningSwitch);
       off != nullptr && (std::strcmp(off, "off") == 0 || std::strcmp(off, "0") == 0)) {

@@ -27,9 +27,12 @@ inline constexpr long kTopPadBytes = 64L << 20;        // 64 MiB
 // top_pad=67108864"; a setting chosen by the user reads
 // "mmap_threshold=left to MALLOC_MMAP_THRESHOLD_" (or "left to GLIBC_TUNABLES").
 //
-// Does nothing, and says so, when another allocator was preloaded
-// ("malloc: libjemalloc.so.2 (preloaded), glibc tuning not applied") or when
-// GLINT_MALLOC_TUNING=off (or 0) asks for glibc's defaults (for measurements).
+// Does nothing when malloc() is another allocator's, linked in (the trainer
+// links jemalloc unless built with -DGLINT_JEMALLOC=OFF) or preloaded, and
+// says which: "malloc: jemalloc 5.3.0 (linked), dirty_decay_ms -1,
+// muzzy_decay_ms -1: freed memory kept for reuse", "malloc: libmimalloc.so.2.0
+// (preloaded)". Under glibc, GLINT_MALLOC_TUNING=off (or 0) asks for glibc's
+// defaults (for measurements).
 std::string apply_malloc_tuning();
 
 inline constexpr const char* kTuningSwitch = "GLINT_MALLOC_TUNING";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "glint/trainer_allocator.h"
 #include "support/child_process.h"
 #include "support/temp_dir.h"
 #include "train/precision.h"
@@ -26,8 +27,7 @@ const std::string kReferenceBlas = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"
 const std::string kUseReferenceBlas = "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas";
 const std::string kOpenBlas = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3";
 const std::string kUseOpenBlas = "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp";
-const std::string kJemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
-const std::string kPreloadJemalloc = "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+const std::string kMimalloc = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2.0";
 
 std::vector<std::string> one_step(const TempDir& dir, std::vector<std::string> extra = {}) {
   std::vector<std::string> args = {built_program("bin/train_glint_unet"), "--h5", dir.file("g.h5"),
@@ -95,15 +95,30 @@ TEST(TrainRuntimeCliTest, PrecisionAndThreadChoicesAreReported) {
 TEST(TrainRuntimeCliTest, MallocLineSaysWhichAllocatorRuns) {
   TempDir dir;
   testdata::write_glint_set(dir.file("g.h5"), {.count = 16, .size = 32});
-  const ProcessResult off = run_process(one_step(dir, {"--threads", "1"}), {"GLINT_MALLOC_TUNING=off"});
-  ASSERT_EQ(off.exit_code, 0) << off.err;
-  EXPECT_NE(off.out.find("malloc: glibc defaults (tuning turned off by GLINT_MALLOC_TUNING)"), std::string::npos) << off.out;
-  if (!std::filesystem::exists(kJemalloc)) GTEST_SKIP() << "libjemalloc2 is not installed";
-  const ProcessResult preloaded = run_process(one_step(dir, {"--threads", "1"}), {kPreloadJemalloc});
+  const ProcessResult plain = run_process(one_step(dir, {"--threads", "1"}));
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  if (GLINT_TRAINER_LINKS_JEMALLOC) {
+    // What jemalloc itself reports (mallctl): linked, decay off by default...
+    EXPECT_NE(plain.out.find("malloc: jemalloc 5"), std::string::npos) << plain.out;
+    EXPECT_NE(plain.out.find(" (linked), dirty_decay_ms -1, muzzy_decay_ms -1: freed memory kept for reuse"),
+              std::string::npos)
+        << plain.out;
+    // ... and MALLOC_CONF still overrides it.
+    const ProcessResult conf = run_process(one_step(dir, {"--threads", "1"}), {"MALLOC_CONF=dirty_decay_ms:5000"});
+    ASSERT_EQ(conf.exit_code, 0) << conf.err;
+    EXPECT_NE(conf.out.find(" (linked), dirty_decay_ms 5000, muzzy_decay_ms -1\n"), std::string::npos) << conf.out;
+  } else {
+    EXPECT_NE(plain.out.find("malloc: mmap_threshold=1073741824"), std::string::npos) << plain.out;
+    const ProcessResult off = run_process(one_step(dir, {"--threads", "1"}), {"GLINT_MALLOC_TUNING=off"});
+    ASSERT_EQ(off.exit_code, 0) << off.err;
+    EXPECT_NE(off.out.find("malloc: glibc defaults (tuning turned off by GLINT_MALLOC_TUNING)"), std::string::npos)
+        << off.out;
+  }
+  if (!std::filesystem::exists(kMimalloc)) GTEST_SKIP() << "libmimalloc2.0 is not installed";
+  // Another allocator preloaded wins over the linked one, and is named.
+  const ProcessResult preloaded = run_process(one_step(dir, {"--threads", "1"}), {"LD_PRELOAD=" + kMimalloc});
   ASSERT_EQ(preloaded.exit_code, 0) << preloaded.err;
-  EXPECT_NE(preloaded.out.find("malloc: libjemalloc.so.2 (preloaded), glibc tuning not applied"),
-            std::string::npos)
-      << preloaded.out;
+  EXPECT_NE(preloaded.out.find("malloc: libmimalloc.so.2.0 (preloaded)\n"), std::string::npos) << preloaded.out;
 }
 
 TEST(TrainRuntimeCliTest, UnknownPrecisionIsOneLine) {
