@@ -57,6 +57,13 @@ struct CacheOptions {
   // Prefault the whole mapping when attaching (MAP_POPULATE): costs time once
   // at attach, saves a page fault per 4 KiB on first touch.
   bool populate = false;
+  // Attach only, never load: when a requested dataset has no current segment
+  // (missing, stale or damaged), open_shared() fails with kNotFound and
+  // creates and removes nothing (no segment, no lock file, no upkeep). For
+  // readers that use the shared copy when a trainer made one and read the
+  // file otherwise (glint_predict without --shared_memory). A damaged
+  // segment is left for the next loading caller to rebuild.
+  bool attach_only = false;
   // Called as a dataset is loaded, from the loading thread or one of its
   // copy/decode threads (one call at a time). May be empty.
   std::function<void(const LoadProgress&)> on_progress;

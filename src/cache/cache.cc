@@ -269,6 +269,9 @@ Result<std::vector<SharedDataset>> open_shared(const std::string& h5_path, const
       ready[i] = make_view(std::move(r), ctx, d, *name, false);
     } else if (r.outcome == Outcome::kError) {
       return r.status;
+    } else if (options.attach_only) {
+      return Status(Code::kNotFound, "no current segment of dataset '" + d + "' of " + ctx.fp.path + " in " +
+                                         options.shm_dir + " (attach only: nothing loaded)");
     } else {
       GLINT_RETURN_IF_ERROR(precheck_load(ctx, d));
     }

@@ -165,6 +165,38 @@ TEST_F(CacheTest, OwnDamagedSegmentIsRebuiltWithAWarning) {
   EXPECT_NE(warnings_[0].find("rebuilding"), std::string::npos);
 }
 
+TEST_F(CacheTest, AttachOnlyAttachesWhatIsThereAndNeverLoads) {
+  CacheOptions attach_only = options_;
+  attach_only.attach_only = true;
+  auto none = open_shared(h5_, {"images"}, attach_only);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), Code::kNotFound);
+  EXPECT_NE(none.status().message().find("attach only"), std::string::npos) << none.status().message();
+  EXPECT_TRUE(shm_files().empty());  // no segment, no lock file
+  std::string path;
+  {
+    auto loaded = open_shared(h5_, {"images"}, options_);  // as a trainer does
+    ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    path = shm_.path() + "/" + (*loaded)[0].segment();
+    auto attached = open_shared(h5_, {"images"}, attach_only);
+    ASSERT_TRUE(attached.ok()) << attached.status().message();
+    EXPECT_FALSE((*attached)[0].loaded_here());
+    EXPECT_EQ(0, std::memcmp((*attached)[0].data(), images_.bytes.data(), images_.bytes.size()));
+    // One dataset there, one not: the call fails and loads neither.
+    auto partly = open_shared(h5_, {"images", "heatmaps"}, attach_only);
+    EXPECT_EQ(partly.status().code(), Code::kNotFound);
+    EXPECT_EQ(shm_files(), (std::set<std::string>{(*loaded)[0].segment()}));
+  }
+  // A damaged segment is left in place for a loading caller to rebuild.
+  ASSERT_EQ(0, ::unlink(path.c_str()));
+  const std::string garbage = "garbage that is not a segment header, certainly not 64 bytes of one......";
+  std::ofstream(path) << garbage;
+  auto damaged = open_shared(h5_, {"images"}, attach_only);
+  EXPECT_EQ(damaged.status().code(), Code::kNotFound);
+  EXPECT_EQ(std::filesystem::file_size(path), garbage.size());
+  EXPECT_TRUE(warnings_.empty());
+}
+
 TEST_F(CacheTest, SymlinkUnderTheSegmentNameIsNeverFollowed) {
   std::string md5;
   {

@@ -9,7 +9,8 @@
 namespace glint::predict {
 namespace {
 
-// A valid segment of `dataset` of this very file (same real path, not stale).
+// A valid segment of `dataset` of this very file (same real path, not stale),
+// found without hashing the file: the cheap test before the attach.
 bool segment_present(const PredictOptions& o, const std::string& dataset) {
   std::error_code ec;
   const std::string path = std::filesystem::canonical(o.h5, ec).string();  // realpath, as the trailer
@@ -31,14 +32,19 @@ bool segment_present(const PredictOptions& o, const std::string& dataset) {
 
 std::optional<CachedImages> cached_images(const PredictOptions& o, const std::string& dataset,
                                           std::ostream& err) {
+  // Without --shared_memory: a trainer's segment if there is one, else the
+  // file. The listing spares the file's MD5 when there is none; attach_only
+  // makes sure nothing is loaded when the segment goes away in between.
   if (!o.shared_memory && !segment_present(o, dataset)) return std::nullopt;
   CacheOptions cache;
+  cache.attach_only = !o.shared_memory;
   cache.shm_dir = o.shm_dir;
   cache.fingerprint.store_dir = o.fingerprint_dir;
   cache.on_warning = [&err](std::string_view line) { err << "warning: " << line << "\n"; };
   auto opened = open_shared(o.h5, {dataset}, cache);
   if (!opened.ok()) {
     const Code code = opened.status().code();
+    if (!o.shared_memory && code == Code::kNotFound) return std::nullopt;  // no segment: the file
     if (code == Code::kInvalidArgument || code == Code::kNotFound) {
       throw std::runtime_error((o.shared_memory ? "--shared_memory: " : "shared memory: ") +
                                opened.status().message());

@@ -17,14 +17,15 @@ struct CachedImages {
 };
 
 // With options.shared_memory: open_shared() on `dataset` (loads it when no
-// process did). Without: open_shared() only when a valid, current segment of
-// this file's `dataset` is already in options.shm_dir (e.g. a trainer's), so
-// it loads only if that segment goes away before the attach. `dataset` is the
-// full path ("/images"). Throws std::runtime_error "--shared_memory: ..."
-// (one line, with or without the flag) when open_shared() fails with
-// kInvalidArgument or kNotFound (e.g. a missing --shm_dir, an empty dataset).
-// nullopt means: read the file; after any other cache failure one
-// "warning: ..." line on `err` says so first.
+// process did). Without: when a valid, current segment of this file's
+// `dataset` is listed in options.shm_dir (e.g. a trainer's; found without
+// hashing the file), open_shared() with attach_only, so that nothing is ever
+// loaded even if that segment goes away before the attach (no segment:
+// nullopt, silently). `dataset` is the full path ("/images"). Throws
+// std::runtime_error "--shared_memory: ..." when open_shared() fails with
+// kInvalidArgument, or, with the flag, kNotFound (e.g. a missing --shm_dir,
+// an empty dataset). nullopt means: read the file; after any other cache
+// failure one "warning: ..." line on `err` says so first.
 std::optional<CachedImages> cached_images(const PredictOptions& options, const std::string& dataset,
                                           std::ostream& err);
 
