@@ -74,11 +74,12 @@ CacheOptions cache_options(const py::object& shm_dir, const py::object& share_gr
 }
 
 py::dict open_shared(const py::object& h5, const py::object& datasets, const py::object& shm_dir,
-                     const py::object& share_group) {
+                     const py::object& share_group, bool attach_only) {
   const std::string path = fspath(h5);
   const std::vector<std::string> names = dataset_list(datasets);
   std::vector<std::string> warnings;
-  const CacheOptions options = cache_options(shm_dir, share_group, &warnings);
+  CacheOptions options = cache_options(shm_dir, share_group, &warnings);
+  options.attach_only = attach_only;
   Result<std::vector<SharedDataset>> opened = [&] {
     py::gil_scoped_release release;
     return glint::open_shared(path, names, options);
@@ -130,12 +131,15 @@ last array or view that refers to it is gone.)doc")
       .def("__repr__", [](const Segment& s) { return "<glint.Segment " + s.segment() + ">"; });
 
   m.def("open_shared", &open_shared, py::arg("h5"), py::arg("datasets") = py::none(), py::kw_only(),
-        py::arg("shm_dir") = py::none(), py::arg("share_group") = py::none(), R"doc(
-open_shared(h5, datasets=None, *, shm_dir=None, share_group=None) -> dict[str, numpy.ndarray]
+        py::arg("shm_dir") = py::none(), py::arg("share_group") = py::none(), py::arg("attach_only") = false,
+        R"doc(
+open_shared(h5, datasets=None, *, shm_dir=None, share_group=None, attach_only=False) -> dict[str, numpy.ndarray]
 
 Maps datasets of the HDF5 file `h5` from shared memory, loading those that are
 not there yet exactly once per machine (other processes wait and attach).
 `datasets`: a name, a list of names, or None for every numeric dataset.
+`attach_only=True`: map only what is already there and never load; a dataset
+with no current segment raises glint.NotFoundError, and nothing is created.
 Returns {name: array}: read-only, zero-copy arrays whose memory is the segment;
 each array's ``base`` is the glint.Segment owning the mapping. Raises a
 glint.Error subclass with the library's message.)doc");

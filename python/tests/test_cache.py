@@ -62,6 +62,16 @@ def test_first_open_loads_and_the_next_attaches(h5file, shm_dir):
     assert first.base.segment == second.base.segment
 
 
+def test_attach_only_maps_what_is_there_and_never_loads(h5file, shm_dir):
+    with pytest.raises(glint.NotFoundError, match="attach only"):
+        glint.open_shared(h5file, "images", shm_dir=shm_dir, attach_only=True)
+    assert os.listdir(shm_dir) == []
+    loaded = glint.open_shared(h5file, "images", shm_dir=shm_dir)["images"]
+    attached = glint.open_shared(h5file, "images", shm_dir=shm_dir, attach_only=True)["images"]
+    assert not attached.base.loaded_here and attached.base.segment == loaded.base.segment
+    assert attached.tobytes() == loaded.tobytes()
+
+
 def test_fingerprint_is_the_md5_of_the_file(h5file):
     with open(h5file, "rb") as f:
         assert glint.fingerprint(h5file) == hashlib.md5(f.read()).hexdigest()
