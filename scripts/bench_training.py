@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,10 +49,13 @@ class Run:
     """One process, its peak PSS / private memory in KiB (smaps_rollup sampled
     every 0.2 s); the trainer reports its own peak RSS."""
 
+    running = set()  # stopped by stop_all() when the benchmark ends early
+
     def __init__(self, cmd, env, cwd):
         self.cmd = cmd
         self.proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
+        Run.running.add(self.proc)
         self.peak = {"Pss": 0, "Private": 0, "Pss_Shmem": 0}
         self.stop = False
         self.sampler = threading.Thread(target=self.sample, daemon=True)
@@ -67,8 +71,16 @@ class Run:
                 self.peak["Pss_Shmem"] = max(self.peak["Pss_Shmem"], r.get("Pss_Shmem", 0))
             time.sleep(0.2)
 
+    @staticmethod
+    def stop_all():
+        for proc in list(Run.running):
+            proc.terminate()
+            proc.wait()
+        Run.running.clear()
+
     def wait(self):
         out, err = self.proc.communicate()
+        Run.running.discard(self.proc)
         self.stop = True
         self.sampler.join()
         if self.proc.returncode != 0:
@@ -258,6 +270,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="steps,blas,memory,sweep,profile")
     a = ap.parse_args()
+    # Killed (SIGTERM), the run still removes its segments and directory in
+    # /dev/shm: the finally below runs on SystemExit as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     b = Bench(a)
     try:
         b.note_load("start")
@@ -270,6 +285,7 @@ def main():
             b.note_load(f"after {part}")
         b.r["facts"] = facts(b)
     finally:
+        Run.stop_all()  # trainers still running when the benchmark failed or was stopped
         subprocess.run([b.bin("train_glint_unet"), "--h5", b.h5, "--cleanup_shm", "--shm_dir", b.shm],
                        capture_output=True)
         os.rmdir(b.shm) if not os.listdir(b.shm) else None
