@@ -45,12 +45,12 @@ class PublicProbe {
     if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp for the probe's copy failed");
     dir_ = dir;
     namespace fs = std::filesystem;
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                              fs::perms::others_read | fs::perms::others_exec);
+    constexpr fs::perms kEveryoneMayRun = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                          fs::perms::others_read | fs::perms::others_exec;  // 0755
+    fs::permissions(dir_, kEveryoneMayRun);
     path_ = dir_ + "/glint_cache_probe";
     fs::copy_file(probe_program(), path_);
-    fs::permissions(path_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                               fs::perms::others_read | fs::perms::others_exec);
+    fs::permissions(path_, kEveryoneMayRun);
   }
   ~PublicProbe() {
     std::error_code ignored;
