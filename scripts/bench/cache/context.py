@@ -1,21 +1,12 @@
-"""The Bench context shared by every measurement, and small helpers."""
+"""The Bench context shared by every measurement of the cache suite."""
 import json
 import os
-import platform
 import re
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
-
-def log(msg):
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
-
-
-def spread(xs):
-    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "runs": list(xs)}
+from ..util import log
 
 
 def slug(text):
@@ -113,24 +104,3 @@ class Bench:
             log(f"generated {name} ({os.path.getsize(path) / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
         return path
 
-
-def machine():
-    info = {"kernel": platform.release(), "cores": os.cpu_count()}
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo") as f:
-        for line in f:
-            if line.startswith("MemTotal"):
-                info["mem_gb"] = int(line.split()[1]) / 1024 / 1024
-    st = os.statvfs("/dev/shm")
-    info["shm_free_gb"] = st.f_bavail * st.f_frsize / 1e9
-    try:
-        info["os"] = subprocess.run(["sh", "-c", ". /etc/os-release; echo $PRETTY_NAME"],
-                                    stdout=subprocess.PIPE, text=True).stdout.strip()
-    except OSError:
-        pass
-    info["load_before"] = os.getloadavg()
-    return info

@@ -1,7 +1,8 @@
 """Number formats of the report, Google Benchmark helpers, and the prose template."""
 import os
 import re
-import statistics
+
+from ..util import spread
 
 MB = 1e6
 MiB = 1024 * 1024
@@ -43,8 +44,7 @@ def gb_runs(entries, prefix):
 
 
 def gb_stat(runs, key):
-    xs = [r[key] for r in runs]
-    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "runs": xs}
+    return spread(r[key] for r in runs)
 
 
 def arg_of(name, arg):

@@ -3,8 +3,8 @@ import os
 import statistics
 import subprocess
 
-from .common import log, spread
-from .measure_procs import pss_kb
+from ..procs import pss_kb
+from ..util import log, spread
 from .targets import ATTACH_VARIANTS
 
 

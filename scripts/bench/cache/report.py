@@ -1,7 +1,8 @@
 """Turns bench.run's results.json into docs/BENCHMARKS.md and docs/images/*.png.
 
-Usage: /usr/bin/python3 -m bench.report results.json --doc docs/BENCHMARKS.md --images docs/images
-                                [--notes bench/analysis_notes.md]
+Usage: $GLINT_PY -m bench.cache.report bench/results/cache.json --doc docs/BENCHMARKS.md --images docs/images
+                                       [--notes bench/analysis_notes.md]
+(run by scripts/run_benchmarks.sh --only cache)
 """
 import argparse
 import datetime
@@ -10,6 +11,7 @@ import json
 import os
 import re
 
+from ..page import Page
 from . import sections_cache, sections_procs
 from .formatting import Template
 from .targets import result_titles
@@ -19,24 +21,15 @@ SECTIONS = [sections_cache.machine, sections_cache.md5, sections_cache.attach, s
             sections_procs.memory, sections_procs.loader, sections_procs.train, sections_cache.growth]
 
 
-class Doc:
-    """Lines of the report being written, and the rows of its summary table."""
+class Doc(Page):
+    """The report being written: its results, images, prose, and the rows of its summary table."""
 
     def __init__(self, r, images, tpl):
+        super().__init__()
         self.r = r
         self.images = images
         self.tpl = tpl
-        self.lines = []
         self.summary = []  # (figure, measured, limit, ratio, target, verdict)
-
-    def p(self, *lines):
-        self.lines.extend(lines)
-
-    def table(self, head, rows):
-        self.p("| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|")
-        for row in rows:
-            self.p("| " + " | ".join(str(c) for c in row) + " |")
-        self.p("")
 
 
 def more_figures(doc_path):
@@ -90,7 +83,8 @@ def render(r, images, notes_extra, more, tpl=None):
     doc.p("```", "")
     if more:
         doc.p(*tpl.lines("more_head"), *more, "")
-    return "\n".join(doc.lines) + "\n"
+    doc.p("")
+    return doc.text()
 
 
 def read_notes(path):
@@ -102,7 +96,7 @@ def read_notes(path):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="bench.report", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="bench.cache.report", description=__doc__.splitlines()[0])
     ap.add_argument("results")
     ap.add_argument("--doc", required=True)
     ap.add_argument("--images", required=True)

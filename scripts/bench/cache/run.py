@@ -1,11 +1,11 @@
 """Runs every glint benchmark next to its physical limit and writes results.json.
 
-Called by scripts/run_benchmarks.sh (which builds first). Each figure times the
+Called by scripts/run_benchmarks.sh --only cache (which builds first). Each figure times the
 glint operation and its reference (md5sum, cp, memcpy, ...) in the same run,
 interleaved, several times; report.py turns the JSON into docs/BENCHMARKS.md
 and plots. The figures are listed in targets.py.
 
-Usage: /usr/bin/python3 -m bench.run --build DIR --work DIR --out results.json [--quick] [--only md5,...]
+Usage: $GLINT_PY -m bench.cache.run --build DIR --work DIR --out results.json [--quick] [--figures md5,...]
 """
 import argparse
 import datetime
@@ -14,24 +14,26 @@ import os
 import shutil
 import time
 
-from .common import Bench, log, machine
+from ..machine import machine
+from ..util import log
+from .context import Bench
 from .targets import DATASETS, figures
 
 
 def parse_args():
-    names = ",".join(f.only for f in figures())
-    ap = argparse.ArgumentParser(prog="bench.run", description=__doc__.splitlines()[0])
+    names = ",".join(f.name for f in figures())
+    ap = argparse.ArgumentParser(prog="bench.cache.run", description=__doc__.splitlines()[0])
     ap.add_argument("--build", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, no 10x file")
-    ap.add_argument("--only", default="", help=f"comma list of figures: {names}")
+    ap.add_argument("--figures", default="", help=f"comma list of figures: {names}")
     ap.add_argument("--merge", action="store_true", help="keep the other figures of an existing --out file")
     args = ap.parse_args()
-    only = set(filter(None, args.only.split(",")))
-    unknown = only - {f.only for f in figures()}
+    only = set(filter(None, args.figures.split(",")))
+    unknown = only - {f.name for f in figures()}
     if unknown:
-        ap.error(f"--only {','.join(sorted(unknown))}: unknown figure; choose among {names}")
+        ap.error(f"--figures {','.join(sorted(unknown))}: unknown figure; choose among {names}")
     return args, only
 
 
@@ -58,7 +60,7 @@ def main():
         b.results["machine"] = machine()
         b.results["date"] = datetime.date.today().isoformat()
         for fig in figures():
-            if not only or fig.only in only:
+            if not only or fig.name in only:
                 fig.run(b, file, args.quick)
     finally:
         shutil.rmtree(b.shm, ignore_errors=True)

@@ -1,6 +1,6 @@
 """Every benchmark target in one place: the data files, the figures and the attach variants.
 
-A figure is run by run.py when `--only` is empty or names it; its results keys
+A figure is run by run.py when `--figures` is empty or names it; its results keys
 are what report.py reads (a key missing from results.json is listed as "not
 measured" under its title).
 """
@@ -17,9 +17,9 @@ DATASETS = [
     Dataset("ten", "seed_10x.h5", ["--count", "9800"], True),
 ]
 
-# One row per figure: --only name, results keys with their report titles,
+# One row per figure: its --figures name, results keys with their report titles,
 # and the measurement (a function of (bench, files, quick); see run.py).
-Figure = namedtuple("Figure", "only results run")
+Figure = namedtuple("Figure", "name results run")
 
 
 def figures():

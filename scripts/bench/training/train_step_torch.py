@@ -1,5 +1,4 @@
-#!/usr/bin/python3
-"""The glint UNet and its training step written in Python (Debian's python3-torch),
+"""The glint UNet and its training step written in Python (the project's torch, .venv),
 as a user would write it: the reference that train_glint_unet is measured against.
 
 The model and the focal loss are the Python package's (python/glint/models.py,
@@ -9,7 +8,7 @@ the Adam step is as in trainer_loop.cc. Prints one JSON line: step times
 (seconds, after warm-up steps), peak RSS, torch threads, and the FLOPs of the
 convolutions per step counted from their shapes.
 
-  /usr/bin/python3 scripts/train_step_torch.py --precision bf16 --channels_last --steps 5
+  .venv/bin/python scripts/bench/training/train_step_torch.py --precision bf16 --channels_last --steps 5
 """
 import argparse
 import importlib.util
@@ -26,7 +25,8 @@ import torch.nn.functional as F
 def _load(name):
     """python/glint/NAME.py without the package (whose __init__ needs the built
     extension): the model and loss are the package's own."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "glint", f"{name}.py")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+    path = os.path.join(root, "python", "glint", f"{name}.py")
     spec = importlib.util.spec_from_file_location(f"glint_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
