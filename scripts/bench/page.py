@@ -12,10 +12,9 @@ class Page:
         self.lines.extend(lines)
 
     def table(self, head, rows, blank=True):
-        """A table: the head, its rule, one line per row (cells through str), then a blank line."""
-        self.p("| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|")
-        for row in rows:
-            self.p("| " + " | ".join(str(c) for c in row) + " |")
+        """A table: the head, its rule, one line per row (cells through str), then a blank line unless blank=False."""
+        self.p(_row(head), "|" + "|".join("---" for _ in head) + "|")
+        self.p(*(_row(row) for row in rows))
         if blank:
             self.p("")
 
@@ -27,3 +26,8 @@ class Page:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
             f.write(self.text())
+
+
+def _row(cells):
+    """| a | b |, an empty cell as | |."""
+    return "|" + "|".join(f" {c} " if str(c) else " " for c in cells) + "|"
