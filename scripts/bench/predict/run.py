@@ -1,40 +1,32 @@
-#!/usr/bin/python3
 """glint_predict's speed against --batch: images per second of inference, side by side, one run.
 
-Builds glint_predict, train_glint_unet and make_glint_dataset (Release, into
-build-bench, unless BUILD_DIR names an already configured build), writes a
-64x64 dataset and a default-size UNet checkpoint (one training step: speed does
-not depend on the weights), then runs glint_predict on the same rows with each
---batch and --threads, interleaved, several rounds. Writes docs/benchmarks/predict.md.
+Run by scripts/run_benchmarks.sh --only predict, which builds glint_predict,
+train_glint_unet and make_glint_dataset first. Writes a 64x64 dataset and a
+default-size UNet checkpoint (one training step: speed does not depend on the
+weights), then runs glint_predict on the same rows with each --batch and
+--threads, interleaved, several rounds. Writes docs/benchmarks/predict.md.
 
-Usage: /usr/bin/python3 scripts/bench_predict.py [--images 64] [--rounds 3]
+Usage: $GLINT_PY -m bench.predict.run --build DIR --out docs/benchmarks/predict.md [--images 64] [--rounds 3]
 """
 import argparse
 import os
-import platform
 import re
-import statistics
 import subprocess
-import sys
 import tempfile
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-BATCHES = [1, 4, 16, 64]
-THREADS = [1, 2]
+from ..machine import machine
+from ..util import log
+from . import report
+from .report import BATCHES, THREADS
 
 
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
-def build():
-    out = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build-bench"))
-    if not os.path.exists(os.path.join(out, "CMakeCache.txt")):
-        sh(["cmake", "-S", ROOT, "-B", out, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DGLINT_BUILD_TESTS=OFF"])
-    sh(["ninja", "-C", out, "glint_predict", "train_glint_unet", "make_glint_dataset"])
-    with open(os.path.join(out, "CMakeCache.txt")) as f:
-        kind = re.search(r"^CMAKE_BUILD_TYPE:\w+=(.*)$", f.read(), re.M).group(1)
-    return os.path.join(out, "bin"), kind
+def build_type(build):
+    with open(os.path.join(build, "CMakeCache.txt")) as f:
+        return re.search(r"^CMAKE_BUILD_TYPE:\w+=(.*)$", f.read(), re.M).group(1)
 
 
 def images_per_s(stdout):
@@ -42,78 +34,42 @@ def images_per_s(stdout):
     return int(m.group(1)) / float(m.group(2))
 
 
-def blas():
-    try:
-        out = sh(["sh", "-c", "update-alternatives --query libblas.so.3-x86_64-linux-gnu | grep Value"]).stdout
-        return out.split(":", 1)[1].strip()
-    except (subprocess.CalledProcessError, IndexError):
-        return "?"
+def prepare(bin_dir, work, images):
+    """The dataset and a one-step checkpoint in work; the glint_predict command line without --threads/--batch."""
+    h5, model = os.path.join(work, "d64.h5"), os.path.join(work, "model.pt")
+    sh([os.path.join(bin_dir, "make_glint_dataset"), h5, "--count", str(images), "--size", "64", "--quiet"])
+    sh([os.path.join(bin_dir, "train_glint_unet"), "--h5", h5, "--epochs", "1", "--max_steps", "1", "--val_split",
+        "0", "--progress", "off", "--model_path", model, "--fingerprint_dir", os.path.join(work, "fp")])
+    return [os.path.join(bin_dir, "glint_predict"), "--model_path", model, "--h5", h5, "--quiet",
+            "--fingerprint_dir", os.path.join(work, "fp")]
+
+
+def measure(cmd, rounds):
+    """{(threads, batch): [images/s of each round]}, every configuration once per round."""
+    runs = {(t, b): [] for t in THREADS for b in BATCHES}
+    for r in range(rounds):
+        for t in THREADS:
+            for b in BATCHES:
+                runs[(t, b)].append(images_per_s(sh(cmd + ["--threads", str(t), "--batch", str(b)]).stdout))
+        log(f"predict: round {r + 1}/{rounds} done")
+    return runs
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="bench.predict.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--out", required=True)
     ap.add_argument("--images", type=int, default=64)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    bin_dir, kind = build()
-    load_before = os.getloadavg()
+    m = machine()
     with tempfile.TemporaryDirectory(prefix="glint_bench_predict.") as work:
-        h5, model = os.path.join(work, "d64.h5"), os.path.join(work, "model.pt")
-        sh([os.path.join(bin_dir, "make_glint_dataset"), h5, "--count", str(args.images), "--size", "64", "--quiet"])
-        sh([os.path.join(bin_dir, "train_glint_unet"), "--h5", h5, "--epochs", "1", "--max_steps", "1", "--val_split",
-            "0", "--progress", "off", "--model_path", model, "--fingerprint_dir", os.path.join(work, "fp")])
-        cmd = [os.path.join(bin_dir, "glint_predict"), "--model_path", model, "--h5", h5, "--quiet",
-               "--fingerprint_dir", os.path.join(work, "fp")]
-        runs = {(t, b): [] for t in THREADS for b in BATCHES}
-        for r in range(args.rounds):
-            for t in THREADS:
-                for b in BATCHES:
-                    runs[(t, b)].append(images_per_s(sh(cmd + ["--threads", str(t), "--batch", str(b)]).stdout))
-            print(f"bench_predict: round {r + 1}/{args.rounds} done", file=sys.stderr)
+        cmd = prepare(os.path.join(args.build, "bin"), work, args.images)
+        runs = measure(cmd, args.rounds)
         shown = " ".join([os.path.basename(cmd[0])] + [c.replace(work, "WORK") for c in cmd[1:]])
-    load_after = os.getloadavg()
-    write_report(args, kind, runs, load_before, load_after, shown)
-
-
-def write_report(args, kind, runs, load_before, load_after, cmd):
-    lines = ["# glint_predict: inference speed against --batch", "",
-             "Generated by `/usr/bin/python3 scripts/bench_predict.py` "
-             f"(--images {args.images} --rounds {args.rounds}). Default UNet (base_channels 16, depth 3), "
-             f"{args.images} images of 64x64 (uint8) read from the HDF5 file, float32 inference on the CPU. "
-             "Images per second as glint_predict reports them (reading, inference, peaks; not the process start "
-             "nor the model load); every configuration once per round, rounds interleaved.", "",
-             "| torch threads | --batch | images/s, median (min – max) | vs --batch 1 |", "|---|---|---|---|"]
-    for t in THREADS:
-        one = statistics.median(runs[(t, 1)])
-        for b in BATCHES:
-            xs = runs[(t, b)]
-            m = statistics.median(xs)
-            lines.append(f"| {t} | {b} | {m:.1f} ({min(xs):.1f} – {max(xs):.1f}) | {m / one:.2f} |")
-    lines += ["", "Command (with `--threads T --batch B`; WORK is a temporary directory):", "", "```", cmd, "```", "",
-              "| build | BLAS | precision | allocator | CPU | cores | load avg (1/5/15) before → after |",
-              "|---|---|---|---|---|---|---|",
-              f"| {kind} | {blas()} | float32 | glibc malloc with the trainer's tuning (train/malloc_tuning.h) "
-              f"| {cpu()} | {os.cpu_count()} | "
-              + "/".join(f"{x:.1f}" for x in load_before) + " → " + "/".join(f"{x:.1f}" for x in load_after) + " |",
-              "", f"Kernel {platform.release()}."]
-    if load_before[0] > os.cpu_count():
-        lines[-1] += (f" The load average was above the {os.cpu_count()} cores: other jobs shared the machine, so "
-                      "two torch threads often waited for a core (those rows measure that contention more than "
-                      "glint_predict). Compare rows of one thread count with each other, not with other runs.")
-    lines.append("")
-    out = os.path.join(ROOT, "docs", "benchmarks", "predict.md")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
-    print(f"bench_predict: wrote {out}", file=sys.stderr)
-
-
-def cpu():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "?"
+    m["load_after"] = os.getloadavg()
+    report.render(args, build_type(args.build), runs, m, shown).write(args.out)
+    log(f"predict: wrote {args.out}")
 
 
 if __name__ == "__main__":
