@@ -29,5 +29,4 @@ class Page:
 
 
 def _row(cells):
-    """| a | b |, an empty cell as | |."""
-    return "|" + "|".join(f" {c} " if str(c) else " " for c in cells) + "|"
+    return "| " + " | ".join(str(c) for c in cells) + " |"
