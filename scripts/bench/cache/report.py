@@ -31,6 +31,13 @@ class Doc(Page):
         self.tpl = tpl
         self.summary = []  # (figure, measured, limit, ratio, target, verdict)
 
+    def section(self, key, head):
+        """The results under key, with the template block head written first; None (nothing written) without them."""
+        results = self.r.get(key)
+        if results:
+            self.p(*self.tpl.lines(head))
+        return results
+
 
 def more_figures(doc_path):
     """"## More figures" lines linking every docs/benchmarks/*.md next to the report.

@@ -48,10 +48,9 @@ def _attach_row(label, payload, v, x, noop):
 
 
 def attach(doc):
-    a = doc.r.get("attach")
+    a = doc.section("attach", "attach_head")
     if not a:
         return
-    doc.p(*doc.tpl.lines("attach_head"))
     rows = []
     for label, row in a.items():
         noop = med(row["noop"]["start_to_usable_s"])
@@ -93,10 +92,9 @@ def attach(doc):
 
 
 def load(doc):
-    ld = doc.r.get("load")
+    ld = doc.section("load", "load_head")
     if not ld:
         return
-    doc.p(*doc.tpl.lines("load_head"))
     rows = []
     for label, d in ld.items():
         rows.append([label, f"{d['file_bytes'] / MB:.0f} MB / {d['payload_bytes'] / MB:.0f} MB",
@@ -118,10 +116,9 @@ def load(doc):
 
 
 def growth(doc):
-    G = doc.r.get("growth")
+    G = doc.section("growth", "growth_head")
     if not G:
         return
-    doc.p(*doc.tpl.lines("growth_head"))
     rows = []
     for g in G:
         rows.append([g["label"], f"{g['file_bytes'] / MB:.0f} MB", f"{g['segment_bytes'] / MB:.0f} MB",

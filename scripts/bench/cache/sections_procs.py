@@ -57,10 +57,9 @@ def loader(doc):
 
 
 def train(doc):
-    T = doc.r.get("train_step")
+    T = doc.section("train_step", "train_head")
     if not T:
         return
-    doc.p(*doc.tpl.lines("train_head"))
     rows = []
     for name, rs in gb_runs(T, "BM_TrainStep/").items():
         size = arg_of(name, "size")
@@ -68,10 +67,9 @@ def train(doc):
         rows.append([f"{size}×{size}", f"{t * 1e3:.0f} ms", f"{16 / t:.1f}", rs[0]["iterations"],
                      int(rs[0].get("threads", 0))])
     doc.table(["input", "time per step (mean over iterations)", "samples/s", "iterations", "torch threads"], rows)
-    W = doc.r.get("train_wait")
+    W = doc.section("train_wait", "train_wait_head")
     if not W:
         return
-    doc.p(*doc.tpl.lines("train_wait_head"))
     rows = []
     for name, rs in gb_runs(W, "BM_TrainStepWithLoader").items():
         r0 = rs[0]

@@ -63,7 +63,7 @@ def conv_flops(model, x):
     return total["fwd"], 3 * total["fwd"] - total["first"]
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     ap.add_argument("--channels_last", action="store_true")
@@ -79,7 +79,11 @@ def main():
                     help="compute as train_glint_unet does: up-convolutions as 1x1 convolution + pixel "
                          "shuffle, ReLU in place")
     ap.add_argument("--profile", help="write a torch profiler table of one step to this file")
-    a = ap.parse_args()
+    return ap.parse_args()
+
+
+def main():
+    a = parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     model = models.UNet(base_channels=a.base_channels, depth=a.depth, textbook=not a.glint_ops)
