@@ -1,4 +1,4 @@
-"""Turns bench.run's results.json into docs/BENCHMARKS.md and docs/images/*.png.
+"""Turns bench.cache.run's results (bench/results/cache.json) into docs/BENCHMARKS.md and docs/images/*.png.
 
 Usage: $GLINT_PY -m bench.cache.report bench/results/cache.json --doc docs/BENCHMARKS.md --images docs/images
                                        [--notes bench/analysis_notes.md]
