@@ -9,7 +9,8 @@ TOPICS=(cache predict training upkeep distributed python)
 # Whether the build directory defines TARGET (configured first if new).
 bench_has_target() {
   bench_configure
-  ninja -C "$build" -t targets all | grep -q "^$1:"
+  # grep reads all the list: with -q it could stop ninja early (SIGPIPE, and pipefail says "missing").
+  ninja -C "$build" -t targets all | grep "^$1:" >/dev/null
 }
 
 # Cache suite: docs/BENCHMARKS.md, docs/images/*.png, bench/results/cache.json.

@@ -19,7 +19,6 @@ import time
 
 import torch
 from torch import nn
-import torch.nn.functional as F
 
 
 def _load(name):
