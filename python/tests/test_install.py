@@ -17,7 +17,7 @@ def test_installed_package_imports_and_opens(tmp_path, h5file, shm_dir):
     prefix = tmp_path / "prefix"
     r = subprocess.run([cmake, "--install", BUILD_DIR, "--prefix", str(prefix)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
-    site = prefix / f"lib/python{sys.version_info.major}.{sys.version_info.minor}/dist-packages"
+    site = prefix / f"lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
     assert (site / "glint" / "__init__.py").is_file()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(site)

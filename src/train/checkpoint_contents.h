@@ -43,6 +43,9 @@ struct Contents {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what);
 
+// The key of a parameter's slot in torch::optim::Optimizer::state().
+inline void* state_key(const torch::Tensor& param) { return param.unsafeGetTensorImpl(); }
+
 // A dict of a checkpoint read with the file's path and the key's full name in
 // every error: "checkpoint ck.pt: key 'meta.epoch' has type str, expected int".
 class Fields {

@@ -14,10 +14,6 @@ Dict string_dict() { return Dict(c10::StringType::get(), c10::AnyType::get()); }
 // Snapshot on CPU that later training steps cannot change.
 torch::Tensor saved(const torch::Tensor& t) { return t.detach().to(torch::kCPU).clone(); }
 
-std::string state_key(const torch::Tensor& param) {
-  return c10::guts::to_string(param.unsafeGetTensorImpl());
-}
-
 Dict meta_dict(const CheckpointMeta& meta) {
   Dict unet(c10::StringType::get(), c10::IntType::get());
   unet.insert("in_channels", meta.unet.in_channels);

@@ -1,5 +1,9 @@
 #include "train/runtime_info.h"
 
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -111,9 +115,22 @@ std::string prefer_avx512_kernels() {
   return "avx512";
 }
 
+std::string describe_torch() {
+  std::string text = "LibTorch " TORCH_VERSION;
+  long cudart = 0;
+  try {
+    cudart = at::detail::getCUDAHooks().versionCUDART();
+  } catch (const std::exception&) {
+    return text + " (CPU only)";
+  }
+  text += " (CUDA " + std::to_string(cudart / 1000) + "." + std::to_string(cudart % 1000 / 10) + " compiled in, ";
+  const int gpus = torch::cuda::device_count();
+  return text + (gpus == 0 ? "no GPU usable)" : std::to_string(gpus) + (gpus == 1 ? " GPU)" : " GPUs)"));
+}
+
 std::string describe_runtime() {
   const BlasInfo blas = loaded_blas();
-  std::string text = "compute: BLAS " + blas.name;
+  std::string text = "compute: " + describe_torch() + ", BLAS " + blas.name;
   if (!blas.library.empty()) text += " (" + blas.library + ")";
   const char* aten = std::getenv("ATEN_CPU_CAPABILITY");
   return text + ", oneDNN ISA " + onednn_isa() + ", ATen kernels " +

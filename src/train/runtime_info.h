@@ -35,8 +35,12 @@ std::string onednn_isa();
 // or the user's value.
 std::string prefer_avx512_kernels();
 
-// The start-up line: "compute: BLAS <name> (<library>), oneDNN ISA <isa>,
-// ATen kernels <capability>".
+// "LibTorch 2.11.0 (CUDA 13.0 compiled in, no GPU usable)", or "(CPU only)"
+// for a LibTorch without CUDA.
+std::string describe_torch();
+
+// The start-up line: "compute: <describe_torch()>, BLAS <name> (<library>),
+// oneDNN ISA <isa>, ATen kernels <capability>".
 std::string describe_runtime();
 
 // With the reference BLAS, the one-line warning that names the package to

@@ -78,6 +78,9 @@ def parse_args():
                     help="compute as train_glint_unet does: up-convolutions as 1x1 convolution + pixel "
                          "shuffle, ReLU in place")
     ap.add_argument("--profile", help="write a torch profiler table of one step to this file")
+    ap.add_argument("--compile", choices=["off", "default", "max-autotune"], default="off",
+                    help="torch.compile the model with its loss (forward and backward) and Adam's step "
+                         "in this mode; warm-up steps include the compilation")
     return ap.parse_args()
 
 
@@ -99,13 +102,24 @@ def main():
         x = x.contiguous(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-    def step_once():
-        opt.zero_grad()
+    def forward_loss(x, y):
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
             logits = model(x)
-        loss = losses.focal_loss(logits.float(), y)
-        loss.backward()
+        return losses.focal_loss(logits.float(), y)
+
+    def adam_step():
         opt.step()
+
+    if a.compile != "off":
+        mode = None if a.compile == "default" else a.compile
+        forward_loss = torch.compile(forward_loss, mode=mode)
+        adam_step = torch.compile(adam_step, mode=mode)
+
+    def step_once():
+        opt.zero_grad()
+        loss = forward_loss(x, y)
+        loss.backward()
+        adam_step()
         return loss.item()
 
     for _ in range(a.warmup):
@@ -122,6 +136,7 @@ def main():
         step_once()
         times.append(time.perf_counter() - t)
     print(json.dumps({"precision": a.precision, "channels_last": a.channels_last, "glint_ops": a.glint_ops,
+                      "compile": a.compile, "torch": torch.__version__,
                       "threads": torch.get_num_threads(), "step_s": times,
                       "conv_gflop_step": step / 1e9,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
