@@ -41,3 +41,15 @@ else()
   set(GLINT_TORCH_HAS_CUDA OFF)
 endif()
 message(STATUS "LibTorch ${Torch_VERSION} in ${GLINT_TORCH_LIBDIR} (CUDA: ${GLINT_TORCH_HAS_CUDA})")
+# glint_torch: what a LibTorch user links. PyPI's libtorch.so and
+# libtorch_cpu.so export some std::filesystem functions of the newer
+# libstdc++ they were built with; listed first, libtorch would provide them
+# to our code too (std::filesystem::remove_all then jumps to address 0).
+# libstdc++ goes first in DT_NEEDED, so the system's definitions win.
+add_library(glint_torch INTERFACE)
+target_link_libraries(glint_torch INTERFACE ${TORCH_LIBRARIES})
+target_link_options(glint_torch INTERFACE "LINKER:--push-state,--no-as-needed,-lstdc++,--pop-state")
+
+# Installed programs find libtorch where it is (the build tree's RUNPATH names
+# it already); libtorch finds the wheel's nvidia-* libraries by its own RPATH.
+list(APPEND CMAKE_INSTALL_RPATH "${GLINT_TORCH_LIBDIR}")

@@ -99,7 +99,7 @@ if [ "$status" -ne 0 ]; then echo "demo: a training failed (exit $status)" >&2; 
 
 step "what they learned (last line of each --log, validation set, 3 px radius)"
 for loss in focal hybrid; do
-  /usr/bin/python3 - "$loss" "$work/log_$loss.jsonl" << 'PY'
+  "$root/.venv/bin/python" - "$loss" "$work/log_$loss.jsonl" << 'PY'
 import json, sys
 last = [json.loads(l) for l in open(sys.argv[2])][-1]
 f = lambda v, d=2: "n/a" if v is None else f"{v:.{d}f}"

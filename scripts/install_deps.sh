@@ -13,7 +13,6 @@ packages=(
   libhdf5-dev hdf5-tools
   libssl-dev zlib1g-dev libdeflate-dev
   hdf5-filter-plugin hdf5-plugin-lzf liblzf1
-  libopenblas0-openmp
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev
@@ -40,24 +39,6 @@ else
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-
-# LibTorch calls libblas.so.3 from its OpenMP threads: OpenBLAS's OpenMP
-# variant runs inside them, its pthread variant starts threads of its own next
-# to them (slower, docs/benchmarks/training.md). Point the alternatives at the
-# OpenMP variant even when another BLAS of higher priority is installed.
-# libopenblas.so.0 too: the OpenMP libblas.so.3 finds its OpenBLAS by that
-# name, so with the pthread package also installed a process would otherwise
-# run the pthread build behind the OpenMP wrapper (the trainer's "compute:"
-# line says which one it got).
-arch_lib=/usr/lib/x86_64-linux-gnu
-for lib in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
-  want="$arch_lib/openblas-openmp/$lib"
-  link="$lib-x86_64-linux-gnu"
-  if [ -e "$want" ] && [ "$(readlink -f "$arch_lib/$lib")" != "$(readlink -f "$want")" ]; then
-    "${sudo_cmd[@]}" update-alternatives --quiet --set "$link" "$want"
-    echo "install_deps: $lib now points to $want"
-  fi
-done
 
 # The project's Python environment: the interpreter of every script, test and
 # benchmark, and the LibTorch the C++ build compiles against

@@ -54,7 +54,8 @@ topic_training() {
   "$GLINT_PY" -m bench.training.run --build "$build" --work "$work" --out "$work/training.json" $quick "$@"
   cp "$work/training.json" "$root/bench/results/training.json"
   "$GLINT_PY" -m bench.training.report "$root/bench/results/training.json" \
-    --doc "$root/docs/benchmarks/training.md" --notes "$root/bench/training_notes.md"
+    --doc "$root/docs/benchmarks/training.md" --notes "$root/bench/training_notes.md" \
+    --before "$root/bench/results/training_torch1.13.json"
   echo "run_benchmarks: wrote docs/benchmarks/training.md" >&2
 }
 

@@ -96,12 +96,12 @@ void restore_optimizer(const AdamContents& a, const std::string& path, torch::nn
   static_cast<torch::optim::AdamOptions&>(group.options())
       .lr(a.lr).betas({a.beta1, a.beta2}).eps(a.eps).weight_decay(a.weight_decay).amsgrad(a.amsgrad);
   std::unordered_set<void*> in_group;
-  for (const auto& p : group.params()) in_group.insert(state_key(p));
+  for (const auto& p : group.params()) in_group.insert(checkpoint::state_key(p));
   int64_t index = -1;
   for (const auto& item : model.named_parameters()) {
     ++index;
     const auto& param = item.value();
-    void* const key = state_key(param);
+    void* const key = checkpoint::state_key(param);
     if (!in_group.count(key)) {
       fail(path, "the optimizer does not hold model parameter " + item.key() +
                      "; build it from model->parameters()");
@@ -137,7 +137,7 @@ void restore_optimizer(const AdamContents& a, const std::string& path, torch::nn
 void save_checkpoint(const std::string& path, torch::nn::Module& model,
                      const torch::optim::Adam* optimizer, const CheckpointMeta& meta) {
   const auto dict = checkpoint::make_v2(model, optimizer, meta);
-  write_atomically(path, torch::pickle_save(c10::IValue(dict)));
+  write_atomically(path, checkpoint::weights_only_pickle(c10::IValue(dict)));
 }
 
 CheckpointMeta read_checkpoint_meta(const std::string& path) { return read_contents(path).meta; }

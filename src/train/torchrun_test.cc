@@ -28,13 +28,14 @@ class TorchrunTest : public ::testing::Test {
   void SetUp() override { testdata::write_glint_set(h5(), {.count = 32, .size = 32}); }
   std::string h5() const { return dir_.file("data.h5"); }
 
-  // torchrun [torchrun_flags] train_glint_unet <tiny trainer> [flags], two
-  // ranks on this node, static rendezvous on a free loopback port.
+  // torchrun [torchrun_flags] --no-python train_glint_unet <tiny trainer>
+  // [flags] (an executable, not a script): two ranks on this node, static
+  // rendezvous on a free loopback port.
   std::unique_ptr<Child> torchrun(const std::vector<std::string>& torchrun_flags,
                                   std::vector<std::string> flags) {
     std::vector<std::string> argv = {GLINT_TORCHRUN, "--nnodes", "1", "--nproc-per-node", "2",
                                      "--master-addr", "127.0.0.1", "--master-port",
-                                     std::to_string(free_port())};
+                                     std::to_string(free_port()), "--no-python"};
     argv.insert(argv.end(), torchrun_flags.begin(), torchrun_flags.end());
     std::vector<std::string> args = {"--h5", h5(), "--batch", "4", "--model_path", dir_.file("m.pt"),
                                      "--shared_memory", "--shm_dir", shm_.path()};
@@ -108,9 +109,11 @@ TEST_F(TorchrunTest, AKilledRankEndsTheOtherWithinTheDistTimeoutAndTorchrunRepor
   const ProcessResult r = run->wait();
   EXPECT_LT(seconds_since(killed), 30.0);
   EXPECT_NE(r.exit_code, 0);
-  // torchrun's own report of the failed worker, and rank 0's line naming it.
+  // Rank 0's line naming the lost rank, and torchrun's report, which shows
+  // that line from rank 0's error file (TORCHELASTIC_ERROR_FILE).
+  EXPECT_NE(r.err.find("train_glint_unet: error: rank 0 of 2: rank 1 is lost"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("ChildFailedError"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("rank 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("traceback : train_glint_unet: rank 0 of 2: rank 1 is lost"), std::string::npos) << r.err;
 }
 
 TEST_F(TorchrunTest, ARestartedAttemptResumesFromTheLastCheckpoint) {
@@ -120,12 +123,18 @@ TEST_F(TorchrunTest, ARestartedAttemptResumesFromTheLastCheckpoint) {
   const pid_t victim = worker_of(run->pid(), 1);
   ASSERT_GT(victim, 0);
   ASSERT_EQ(::kill(victim, SIGKILL), 0);
-  const std::string resumed = read_until(*run, "resumed " + dir_.file("m.pt") + " after epoch ");
+  // What the restarted ranks print up to rank 0's "resumed" line.
+  std::string restarted;
+  std::string resumed;
+  for (std::string line = run->read_line(); !line.empty() && resumed.empty(); line = run->read_line()) {
+    restarted += line + "\n";
+    if (line.rfind("resumed " + dir_.file("m.pt") + " after epoch ", 0) == 0) resumed = line;
+  }
   const ProcessResult r = run->wait();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  ASSERT_NE(resumed, "") << r.out;
+  ASSERT_NE(resumed, "") << restarted;
   EXPECT_GE(std::stoi(resumed.substr(resumed.rfind(' ') + 1)), 3) << resumed;
-  EXPECT_NE(r.out.find("(the launcher's, attempt 1)"), std::string::npos) << r.out;
+  EXPECT_NE(restarted.find("(the launcher's, attempt 1)"), std::string::npos) << restarted;
   EXPECT_EQ(read_checkpoint_meta(dir_.file("m.pt")).epoch, 30);
 }
 

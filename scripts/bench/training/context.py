@@ -25,6 +25,8 @@ ALLOCATORS = {  # name -> (program, extra environment)
 # glibc keeps freed activations instead of unmapping them every step.
 TUNED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 30),
                 "MALLOC_TOP_PAD_": str(64 << 20)}
+PYTHON_FP32 = "Python fp32 (tuned malloc, 2 threads)"
+PYTHON_BEST = "Python bf16 autocast, channels-last, AVX-512 kernels, glint's ops"
 # The Python side of every comparison, run by this interpreter (scripts/bench/common.sh chose it).
 STEP_SCRIPT = os.path.join(HERE, "train_step_torch.py")
 
@@ -49,7 +51,7 @@ class Bench:
         self.sweep_steps = 10 if a.quick else 16
         self.rounds = 1 if a.quick else 3
         self.shm = tempfile.mkdtemp(prefix="glint_bench_training.", dir="/dev/shm")
-        self.r = {"commands": [], "load": [], "steps": {}, "memory": {}, "sweep": {}, "blas": {}}
+        self.r = {"commands": [], "load": [], "steps": {}, "memory": {}, "sweep": {}}
         self.h5 = os.path.join(self.work, "seed.h5")
         self.n = 0
 
@@ -92,7 +94,8 @@ class Bench:
 
     def python(self, args, extra_env):
         # The same statistic as train_glint_unet's step_s: the median of all
-        # the steps of a run, its cold first step included.
+        # the steps of a run, its cold first step included (unless args ask
+        # for warm-up steps: torch.compile's).
         cmd = step_script("--steps", str(self.steps), "--warmup", "0", *args)
         self.r["commands"].append(" ".join(f"{k}={v}" for k, v in extra_env.items()) + " " + " ".join(cmd))
         run = Run(cmd, self.env(extra_env), self.work)
@@ -100,7 +103,8 @@ class Bench:
         j = json.loads(out.strip().splitlines()[-1])
         s = sorted(j["step_s"])
         return {"step_s": s[len(s) // 2], "peak_pss_mb": run.peak["Pss"] / 1024,
-                "peak_private_mb": run.peak["Private"] / 1024, "peak_rss_mb": j["peak_rss_mb"]}
+                "peak_private_mb": run.peak["Private"] / 1024, "peak_rss_mb": j["peak_rss_mb"],
+                "warmup_s": j.get("warmup_s"), "torch": j.get("torch")}
 
     def add(self, table, key, value):
         table.setdefault(key, []).append(value)

@@ -2,43 +2,47 @@
 import os
 
 from ..util import log
-from .context import ALLOCATORS, DEFAULT_ALLOCATOR, GLIBC, JEMALLOC, LIB, NO_DECAY, TUNED_MALLOC
+from .context import (ALLOCATORS, DEFAULT_ALLOCATOR, GLIBC, JEMALLOC, NO_DECAY, PYTHON_BEST, PYTHON_FP32,
+                      TUNED_MALLOC)
+
+# The same computation in Python at its best (eager): bf16 autocast,
+# channels-last, ATen's AVX-512 kernels, glint's ops, tuned malloc.
+PY_BEST = ["--precision", "bf16", "--channels_last", "--glint_ops"]
+PY_BEST_ENV = {**TUNED_MALLOC, "ATEN_CPU_CAPABILITY": "avx512"}
+# torch.compile's first steps compile (minutes on 2 cores): compiled rows
+# drop 3 warm-up steps and report the compilation time apart.
+COMPILE_WARMUP = ["--warmup", "3"]
 
 
 def steps(b):
-    """train_glint_unet fp32/bf16 against the Python trainer, interleaved."""
-    blas = {"LD_LIBRARY_PATH": f"{LIB}/openblas-openmp"}
+    """train_glint_unet fp32/bf16 against the same step in Python, eager and torch.compile, interleaved."""
+    trainer = lambda args, env=None, **kw: lambda: b.finish(b.trainer(["--threads", "2", *args], env or {}, **kw))  # noqa: E731
     configs = [
-        ("train_glint_unet bf16 (default)", lambda: b.finish(b.trainer(["--threads", "2"], blas))),
-        ("train_glint_unet bf16, glibc malloc with the trainer's tuning", lambda: b.finish(b.trainer(["--threads", "2"], blas, program=GLIBC))),
-        ("train_glint_unet fp32", lambda: b.finish(b.trainer(["--threads", "2", "--precision", "fp32"], blas))),
-        ("train_glint_unet bf16, NCHW (GLINT_CHANNELS_LAST=0)", lambda: b.finish(b.trainer(["--threads", "2"], {**blas, "GLINT_CHANNELS_LAST": "0"}))),
-        ("train_glint_unet fp32, NCHW (GLINT_CHANNELS_LAST=0)", lambda: b.finish(b.trainer(["--threads", "2", "--precision", "fp32"], {**blas, "GLINT_CHANNELS_LAST": "0"}))),
-        ("train_glint_unet bf16, ATen's AVX2 kernels (ATEN_CPU_CAPABILITY=avx2)", lambda: b.finish(b.trainer(["--threads", "2"], {**blas, "ATEN_CPU_CAPABILITY": "avx2"}))),
-        ("Python fp32 (OpenBLAS, tuned malloc, 2 threads)", lambda: b.python([], {**blas, **TUNED_MALLOC})),
-        ("Python bf16 autocast, channels-last", lambda: b.python(["--precision", "bf16", "--channels_last"], {**blas, **TUNED_MALLOC})),
-        ("Python bf16 autocast, channels-last, AVX-512 kernels, glint's ops", lambda: b.python(
-            ["--precision", "bf16", "--channels_last", "--glint_ops"], {**blas, **TUNED_MALLOC, "ATEN_CPU_CAPABILITY": "avx512"})),
-        ("Python bf16 autocast, channels-last, AVX-512 kernels, glint's ops, jemalloc without decay", lambda: b.python(
-            ["--precision", "bf16", "--channels_last", "--glint_ops"],
-            {**blas, "LD_PRELOAD": JEMALLOC, **NO_DECAY, "ATEN_CPU_CAPABILITY": "avx512"})),
+        ("train_glint_unet bf16 (default)", trainer([])),
+        ("train_glint_unet bf16, glibc malloc with the trainer's tuning", trainer([], program=GLIBC)),
+        ("train_glint_unet fp32", trainer(["--precision", "fp32"])),
+        ("train_glint_unet bf16, NCHW (GLINT_CHANNELS_LAST=0)", trainer([], {"GLINT_CHANNELS_LAST": "0"})),
+        ("train_glint_unet bf16, ATen's AVX2 kernels (ATEN_CPU_CAPABILITY=avx2)",
+         trainer([], {"ATEN_CPU_CAPABILITY": "avx2"})),
+        (PYTHON_FP32, lambda: b.python([], TUNED_MALLOC)),
+        ("Python bf16 autocast, channels-last", lambda: b.python(["--precision", "bf16", "--channels_last"],
+                                                                 TUNED_MALLOC)),
+        (PYTHON_BEST, lambda: b.python(PY_BEST, PY_BEST_ENV)),
+        (PYTHON_BEST + ", jemalloc without decay", lambda: b.python(
+            PY_BEST, {"LD_PRELOAD": JEMALLOC, **NO_DECAY, "ATEN_CPU_CAPABILITY": "avx512"})),
+        ("Python fp32, torch.compile (default mode)", lambda: b.python(
+            ["--compile", "default", *COMPILE_WARMUP], TUNED_MALLOC)),
+        (PYTHON_BEST + ", torch.compile (default mode)", lambda: b.python(
+            [*PY_BEST, "--compile", "default", *COMPILE_WARMUP], PY_BEST_ENV)),
     ]
+    if not b.quick:
+        configs.append((PYTHON_BEST + ", torch.compile (max-autotune)", lambda: b.python(
+            [*PY_BEST, "--compile", "max-autotune", *COMPILE_WARMUP], PY_BEST_ENV)))
     for rnd in range(b.rounds):
         for name, fn in configs:
             b.add(b.r["steps"], name, fn())
             log(f"round {rnd + 1}: {name}: {b.r['steps'][name][-1]['step_s']:.2f} s/step")
 
-def blas(b):
-    """The BLAS under libblas.so.3, chosen per process with LD_LIBRARY_PATH."""
-    for rnd in range(1 if b.quick else 2):
-        for variant in ("openblas-openmp", "openblas-pthread", "blas"):
-            for prec in (("fp32",) if b.quick else ("fp32", "bf16")):
-                if variant == "blas" and rnd > 0:
-                    continue
-                res = b.finish(b.trainer(["--threads", "2", "--precision", prec],
-                                               {"LD_LIBRARY_PATH": f"{LIB}/{variant}"}))
-                b.add(b.r["blas"], f"{variant} {prec}", res)
-                log(f"{variant} {prec}: {res['step_s']:.2f} s/step")
 
 def memory(b):
     for prec in ("bf16", "fp32"):
@@ -94,10 +98,33 @@ def profile(b):
     """torch profiler table of one step of the same computation in Python
     (bf16 autocast, channels-last, AVX-512 kernels, glint's ops)."""
     out = os.path.join(b.work, "profile.txt")
-    b.python(["--precision", "bf16", "--channels_last", "--glint_ops", "--profile", out],
-             {"LD_LIBRARY_PATH": f"{LIB}/openblas-openmp", "ATEN_CPU_CAPABILITY": "avx512", **TUNED_MALLOC})
+    b.python([*PY_BEST, "--profile", out], PY_BEST_ENV)
     b.r["profile"] = open(out).read()
 
 
+def compiled(b):
+    """What torch.compile makes of that step: the kernels inductor generated
+    (its fusions) and a profile of one compiled step."""
+    out = os.path.join(b.work, "profile_compiled.txt")
+    code_dir = os.path.join(b.work, "inductor_cache")
+    b.python([*PY_BEST, "--compile", "default", *COMPILE_WARMUP, "--profile", out],
+             {**PY_BEST_ENV, "TORCHINDUCTOR_CACHE_DIR": code_dir})
+    b.r["profile_compiled"] = open(out).read()
+    b.r["compiled_kernels"] = inductor_kernels(code_dir)
+
+
+def inductor_kernels(code_dir):
+    """The generated kernels (cpp_fused_<ops>_<n> functions, named after the ops they fuse)."""
+    names = set()
+    for root, _, files in os.walk(code_dir):
+        for f in files:
+            if f.endswith(".py"):
+                with open(os.path.join(root, f), errors="replace") as text:
+                    for line in text:
+                        if line.startswith("cpp_fused_") and " = " in line:
+                            names.add(line.split(" = ")[0].strip())
+    return sorted(names)
+
+
 # --figures names, in the order they run by default.
-FIGURES = {"steps": steps, "blas": blas, "memory": memory, "sweep": sweep, "profile": profile}
+FIGURES = {"steps": steps, "memory": memory, "sweep": sweep, "profile": profile, "compiled": compiled}

@@ -7,7 +7,7 @@ JSON file (bench/results/training.json) that report.py turns into
 docs/benchmarks/training.md.
 
 Usage: $GLINT_PY -m bench.training.run --build DIR --work DIR --out results.json [--quick]
-                                       [--figures steps,blas,memory,sweep,profile]
+                                       [--figures steps,memory,sweep,profile,compiled]
 """
 import argparse
 import json
@@ -51,6 +51,7 @@ def main():
             FIGURES[name](b)
             b.note_load(f"after {name}")
         b.r["facts"] = facts(b)
+        b.r["torch"] = torch_version()
     finally:
         Run.stop_all()  # trainers still running when the benchmark failed or was stopped
         subprocess.run([b.bin("train_glint_unet"), "--h5", b.h5, "--cleanup_shm", "--shm_dir", b.shm],
@@ -65,6 +66,12 @@ def facts(b):
     first = next(iter(b.r["steps"].values()), [{}])[0].get("stdout", "") if b.r["steps"] else ""
     said = [line for line in first.splitlines() if line.startswith("compute:") or line.startswith("malloc:")]
     return {**machine(), "trainer_lines": said}
+
+
+def torch_version():
+    """The PyTorch of the Python rows (the trainer's LibTorch is the same wheel's, its compute: line says)."""
+    import torch  # only here: the rest of the runner does not need it
+    return torch.__version__
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import statistics
 from collections import namedtuple
 
 Peaks = namedtuple("Peaks", "ghz fp32 bf16 amx")
-PYTHON_BASE = "Python fp32 (OpenBLAS, tuned malloc, 2 threads)"
+PYTHON_BASES = ("Python fp32 (tuned malloc, 2 threads)", "Python fp32 (OpenBLAS, tuned malloc, 2 threads)")
 
 
 def med(xs):
@@ -27,7 +27,8 @@ def head(page, r):
            f"UNet `--base_channels 16 --depth 4` ({r['flops']['parameters']:,} parameters), batch 16, 256×256, "
            "focal loss, Adam. Step time = median of the 6 training steps of one run, for the C++ trainer and the "
            "Python one alike (the first step, which creates oneDNN's kernels and faults the heap in, "
-           "is in the median's input on both sides: no warm-up is dropped); every configuration "
+           "is in the median's input on both sides: no warm-up is dropped), except torch.compile rows, whose "
+           "3 warm-up steps (the compilation) are dropped and timed apart; every configuration "
            "runs once per round, the rounds interleave them.", "")
 
 
@@ -37,8 +38,9 @@ def machine(page, r, pk):
     page.p("## Machine", "",
            f"- CPU: {f['cpu']}, {f['cores']} cores, {pk.ghz:.2f} GHz (cpu MHz of /proc/cpuinfo), "
            f"AVX-512 {yes('avx512f')}, AVX512_BF16 {yes('avx512_bf16')}, AMX-BF16 {yes('amx_bf16')}",
-           f"- libblas.so.3 alternative of the system: `{f['libblas_alternative']}`; the runs choose theirs with "
-           "`LD_LIBRARY_PATH` (one directory per Debian variant)",
+           f"- PyTorch {r.get('torch', 'unknown')} on both sides: the C++ trainer builds against the LibTorch "
+           "of the project's environment's wheel, the Python rows run that wheel; BLAS: the MKL linked into "
+           "that LibTorch, convolutions on its oneDNN",
            *[f"- the trainer said: `{line}`" for line in f["trainer_lines"]],
            "- load average (1, 5, 15 min) during the run: " +
            "; ".join(f"{when}: {' '.join(v)}" for when, v in r["load"]),
@@ -57,34 +59,53 @@ def machine(page, r, pk):
            "")
 
 
+def python_rows(r):
+    """The Python rows of a run and the median of each."""
+    return {name: med([x["step_s"] for x in runs]) for name, runs in r["steps"].items()
+            if name.startswith("Python")}
+
+
 def steps(page, r, pk):
     if not r["steps"]:
         return
     gflop = r["flops"]["conv_gflop_step"]
-    base = med([x["step_s"] for x in r["steps"].get(PYTHON_BASE, [{"step_s": math.nan}])])
+    base = next((med([x["step_s"] for x in r["steps"][n]]) for n in PYTHON_BASES if n in r["steps"]), math.nan)
+    best_name, best = min(python_rows(r).items(), key=lambda kv: kv[1], default=("", math.nan))
     page.p("## Time per step, side by side", "")
     rows = []
     for name, runs in r["steps"].items():
         s = [x["step_s"] for x in runs]
         rate = gflop / med(s)
         peak = pk.bf16 if "bf16" in name else pk.fp32
+        warm = [x["warmup_s"] for x in runs if x.get("warmup_s") and "compile" in name]
         rows.append([name, f"{med(s):.2f}", rng(s), f"{16 / med(s):.1f}", f"{rate:.0f}",
-                     f"{100 * rate / peak:.0f}%", f"{base / med(s):.2f}×"])
+                     f"{100 * rate / peak:.0f}%", f"{base / med(s):.2f}×", f"{best / med(s):.2f}×",
+                     f"{med(warm):.0f}" if warm else ""])
     page.table(["configuration", "step (s), median", "range", "samples/s", "GFLOP/s", "% of peak",
-                "vs Python fp32"], rows)
-    page.p("% of peak: of the fp32 peak for fp32 rows, of the AVX512_BF16 peak for bf16 rows.", "")
+                "vs Python fp32", "vs best Python", "compilation (s)"], rows)
+    page.p("% of peak: of the fp32 peak for fp32 rows, of the AVX512_BF16 peak for bf16 rows. "
+           f"Best Python (the fastest Python row, compiled or not): {best_name}, {best:.2f} s. "
+           "Compilation: the 3 warm-up steps of a torch.compile row, which compile the forward, "
+           "backward and Adam graphs.", "")
 
 
-def blas(page, r, pk):
-    if not r["blas"]:
+def before(page, r, old):
+    """The same rows measured on PyTorch 1.13 (Debian's LibTorch and python3-torch, OpenBLAS) before the move."""
+    if not old or not old.get("steps"):
         return
-    page.p("## Which BLAS", "")
+    page.p("## Before: the same benchmark on PyTorch 1.13", "",
+           "From `bench/results/training_torch1.13.json`, the last run on Debian's PyTorch 1.13 "
+           "(LibTorch and python3-torch, OpenBLAS with OpenMP, same machine kind, 3 interleaved rounds), "
+           "beside this run's medians of the same rows:", "")
+    now = {name: med([x["step_s"] for x in runs]) for name, runs in r["steps"].items()}
+    renamed = {PYTHON_BASES[1]: PYTHON_BASES[0]}
     rows = []
-    for name, runs in r["blas"].items():
-        s = [x["step_s"] for x in runs]
-        variant, prec = name.rsplit(" ", 1)
-        rows.append([variant, prec, f"{med(s):.2f}", rng(s)])
-    page.table(["libblas.so.3", "precision", "step (s), median", "range"], rows)
+    for name, runs in old["steps"].items():
+        was = med([x["step_s"] for x in runs])
+        is_now = now.get(renamed.get(name, name))
+        rows.append([name, f"{was:.2f}", f"{is_now:.2f}" if is_now else "–",
+                     f"{was / is_now:.2f}×" if is_now else ""])
+    page.table(["configuration", "1.13 step (s)", f"{r.get('torch', '2.x')} step (s)", "speed-up"], rows)
 
 
 def memory(page, r, pk):
@@ -140,6 +161,18 @@ def sweep(page, r, pk):
     rows = [[name] + [sweep_cell(by_n[n]) if n in by_n else "–" for n in ("1", "2", "4")]
             for name, by_n in r["sweep"].items()]
     page.table(["threads per trainer", "N=1 samples/s", "N=2", "N=4"], rows)
+
+
+def compiled(page, r):
+    """What torch.compile made of the step: its generated kernels and a profile of one compiled step."""
+    if not r.get("profile_compiled"):
+        return
+    kernels = r.get("compiled_kernels", [])
+    page.p("## What torch.compile fuses", "",
+           f"inductor generated {len(kernels)} C++ kernels for the step of the best eager Python row "
+           "(default mode; each is named after the operators it fuses):", "", "```", *kernels, "```", "",
+           "torch profiler, one compiled step, operators by self CPU time:", "", "```",
+           r["profile_compiled"].strip(), "```", "")
 
 
 def profile(page, r):

@@ -122,8 +122,10 @@ def main():
         adam_step()
         return loss.item()
 
+    started = time.perf_counter()
     for _ in range(a.warmup):
         step_once()
+    warmup_s = time.perf_counter() - started
     if a.profile:
         from torch.profiler import profile, ProfilerActivity
         with profile(activities=[ProfilerActivity.CPU]) as prof:
@@ -137,7 +139,7 @@ def main():
         times.append(time.perf_counter() - t)
     print(json.dumps({"precision": a.precision, "channels_last": a.channels_last, "glint_ops": a.glint_ops,
                       "compile": a.compile, "torch": torch.__version__,
-                      "threads": torch.get_num_threads(), "step_s": times,
+                      "threads": torch.get_num_threads(), "step_s": times, "warmup_s": warmup_s,
                       "conv_gflop_step": step / 1e9,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
