@@ -38,7 +38,10 @@ class Canvas {
   // Mixes `color` into pixel (x, y) with weight alpha in [0, 1].
   void blend(int x, int y, Rgb color, double alpha);
 
-  // Writes an 8-bit RGB PNG. Returns "" or a one-line error.
+  // The picture as the bytes of an 8-bit RGB PNG file (what TensorBoard
+  // images hold); "" only if libpng fails (out of memory).
+  std::string encode_png() const;
+  // Writes those bytes to `path`. Returns "" or a one-line error.
   std::string write_png(const std::string& path) const;
 
  private:

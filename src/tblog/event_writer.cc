@@ -55,9 +55,9 @@ void EventWriter::image(std::string_view tag, const PngImage& image, int64_t ste
   append(image_event(wall_time(), step, tag, image));
 }
 
-void EventWriter::start_session(const std::vector<HParam>& hparams, const std::vector<std::string>& metric_tags) {
+void EventWriter::start_session(const std::vector<HParam>& hparams) {
+  if (!enabled()) return;
   const double now = wall_time();
-  append(plugin_event(now, 0, kExperimentTag, kHParamsPlugin, experiment_content(hparams, metric_tags)));
   append(plugin_event(now, 0, kSessionStartTag, kHParamsPlugin, session_start_content(hparams, now)));
 }
 

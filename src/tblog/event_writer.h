@@ -64,12 +64,11 @@ class EventWriter {
   // An image at `step`: a whole PNG file the caller encoded, with its size.
   void image(std::string_view tag, const PngImage& image, int64_t step);
 
-  // The run's hyper-parameters (a row of the HParams table), once, at the
-  // start: writes the experiment (hparam names and types, and the scalar
-  // tags shown as metric columns) and the session start.
-  void start_session(const std::vector<HParam>& hparams, const std::vector<std::string>& metric_tags);
-  // At the end: the final metrics as scalars at `step` (name them in
-  // start_session's metric_tags to get them as columns), the session end
+  // The run's hyper-parameters, once, at the start: the session start that
+  // makes the run a row of the HParams table (tblog/hparams.h).
+  void start_session(const std::vector<HParam>& hparams);
+  // At the end: the final metrics as scalars at `step` (each scalar tag of
+  // the run is a metric column; its last value is shown), the session end
   // with `status`, and a flush.
   void end_session(const std::vector<std::pair<std::string, double>>& final_metrics, int64_t step,
                    SessionStatus status = SessionStatus::kSuccess);

@@ -54,7 +54,7 @@ TEST(EventWriterTest, AFolderThatCannotBeMadeGivesOneWarningAndNoLogging) {
   std::ostringstream warnings;
   EventWriter writer(dir.file("file/run"), {.buffer_bytes = 1 << 20, .warnings = &warnings});
   writer.scalar("loss", 1, 1);
-  writer.start_session({{"lr", 0.1}}, {"loss"});
+  writer.start_session({{"lr", 0.1}});
   writer.end_session({{"loss", 0.5}}, 2);
   EXPECT_FALSE(writer.enabled());
   EXPECT_EQ(warnings.str(), "tensorboard: cannot create the folder " + dir.file("file/run") +

@@ -7,7 +7,7 @@ namespace {
 
 constexpr int kPluginDataVersion = 0;  // tensorboard.plugins.hparams.metadata.PLUGIN_DATA_VERSION
 namespace plugin_field {
-constexpr int kVersion = 1, kExperiment = 2, kSessionStart = 3, kSessionEnd = 4;
+constexpr int kVersion = 1, kSessionStart = 3, kSessionEnd = 4;
 }
 
 // google.protobuf.Value: number_value = 2, string_value = 3, bool_value = 4.
@@ -28,23 +28,6 @@ std::string plugin_data(int field, const ProtoEncoder& message) {
 }
 
 }  // namespace
-
-std::string experiment_content(const std::vector<HParam>& hparams, const std::vector<std::string>& metric_tags) {
-  ProtoEncoder experiment;
-  for (const HParam& h : hparams) {
-    ProtoEncoder info;
-    info.bytes(/*name=*/1, h.name).varint(/*type=*/4, static_cast<uint64_t>(h.value.type()));
-    experiment.message(/*hparam_infos=*/4, info);
-  }
-  for (const std::string& tag : metric_tags) {
-    ProtoEncoder name;
-    name.bytes(/*group=*/1, "").bytes(/*tag=*/2, tag);
-    ProtoEncoder info;
-    info.message(/*name=*/1, name);
-    experiment.message(/*metric_infos=*/5, info);
-  }
-  return plugin_data(plugin_field::kExperiment, experiment);
-}
 
 std::string session_start_content(const std::vector<HParam>& hparams, double start_time_secs) {
   ProtoEncoder start;

@@ -1,9 +1,15 @@
 // The HParams plugin's messages (tensorboard/plugins/hparams/api.proto and
 // plugin_data.proto), encoded as the `content` of plugin data named
-// "hparams". A run that writes an experiment and a session start, then a
-// session end, is one row of TensorBoard's HParams table; its metric
-// columns are the last values of the scalar tags named in the experiment.
-// Pure functions, thread-safe.
+// "hparams". A run that writes a session start, then a session end, is one
+// row of TensorBoard's HParams table; its metric columns are the last
+// values of the run's scalar tags.
+//
+// No run writes an "experiment" message: each run of a sweep is written by
+// its own process, which cannot know the others' values, and TensorBoard
+// takes the first experiment it finds as the whole sweep's (its "differs"
+// and domains would then be wrong). Without one, TensorBoard derives the
+// experiment from all runs' session starts: hparams that differ first, and
+// every scalar tag as a metric. Pure functions, thread-safe.
 #pragma once
 
 #include <string>
@@ -13,7 +19,6 @@
 namespace glint::tblog {
 
 inline constexpr std::string_view kHParamsPlugin = "hparams";
-inline constexpr std::string_view kExperimentTag = "_hparams_/experiment";
 inline constexpr std::string_view kSessionStartTag = "_hparams_/session_start_info";
 inline constexpr std::string_view kSessionEndTag = "_hparams_/session_end_info";
 
@@ -22,7 +27,7 @@ inline constexpr std::string_view kSessionEndTag = "_hparams_/session_end_info";
 // never a bool.
 class HParamValue {
  public:
-  enum class Type { kString = 1, kBool = 2, kNumber = 3 };  // values of api.proto's DataType
+  enum class Type { kString, kBool, kNumber };
   HParamValue(std::string value) : type_(Type::kString), text_(std::move(value)) {}  // NOLINT: implicit
   HParamValue(const char* value) : HParamValue(std::string(value)) {}                 // NOLINT: implicit
   HParamValue(double value) : type_(Type::kNumber), number_(value) {}                 // NOLINT: implicit
@@ -50,8 +55,6 @@ struct HParam {
 // api.proto's Status of a finished session.
 enum class SessionStatus { kSuccess = 1, kFailure = 2, kRunning = 3 };
 
-// HParamsPluginData{experiment{hparam_infos{name, type}, metric_infos{name{tag}}}}.
-std::string experiment_content(const std::vector<HParam>& hparams, const std::vector<std::string>& metric_tags);
 // HParamsPluginData{session_start_info{hparams map, start_time_secs}}.
 std::string session_start_content(const std::vector<HParam>& hparams, double start_time_secs);
 // HParamsPluginData{session_end_info{status, end_time_secs}}.
