@@ -17,6 +17,12 @@ Canvas::Canvas(int width, int height, Rgb background)
   fill(0, 0, width, height, background);
 }
 
+Rgb Canvas::pixel(int x, int y) const {
+  if (x < 0 || y < 0 || x >= width_ || y >= height_) return {};
+  const uint8_t* p = &rgb_[(static_cast<size_t>(y) * width_ + x) * 3];
+  return {p[0], p[1], p[2]};
+}
+
 void Canvas::set(int x, int y, Rgb c) {
   if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
   uint8_t* p = &rgb_[(static_cast<size_t>(y) * width_ + x) * 3];

@@ -19,6 +19,8 @@ class Canvas {
 
   int width() const { return width_; }
   int height() const { return height_; }
+  // The colour at (x, y); black outside the picture.
+  Rgb pixel(int x, int y) const;
 
   // Draws a height x width grey image (row-major floats, any range: scaled
   // so that its min is black and its max white), each pixel as a
