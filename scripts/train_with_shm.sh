@@ -48,8 +48,8 @@ for loss in focal hybrid; do
 done
 
 if [ -x "$bin/glint_plot_log" ] && [ -s log_focal.jsonl ] && [ -s log_hybrid.jsonl ]; then
-  "$bin/glint_plot_log" log_focal.jsonl log_hybrid.jsonl -o runs.png
-  "$bin/glint_plot_log" --table log_focal.jsonl log_hybrid.jsonl
+  "$bin/glint_plot_log" log_focal.jsonl log_hybrid.jsonl -o runs.png || true  # a picture never skips the cleanup
+  "$bin/glint_plot_log" --table log_focal.jsonl log_hybrid.jsonl || true
 fi
 
 "$bin/shm_manager" --list --h5 "$h5"
