@@ -112,6 +112,10 @@ done
 step "training curves of the focal model -> $work/log_focal.png"
 "$bin/glint_plot_log" "$work/log_focal.jsonl" -o "$work/log_focal.png"
 
+step "the two runs compared -> $work/runs.png"
+"$bin/glint_plot_log" "$work/log_focal.jsonl" "$work/log_hybrid.jsonl" -o "$work/runs.png"
+"$bin/glint_plot_log" --table "$work/log_focal.jsonl" "$work/log_hybrid.jsonl"
+
 step "memory they shared"
 for loss in focal hybrid; do
   sed -nE "s/^data: (.*) \((.*): .*/  $loss: \1 (\2)/p" "$work/train_$loss.out"
