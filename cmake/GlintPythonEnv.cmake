@@ -10,3 +10,8 @@ if(NOT EXISTS "${GLINT_PYTHON}")
   message(STATUS "GLINT_PYTHON ${GLINT_PYTHON} does not exist: the tests that need it will fail "
                  "(run scripts/install_deps.sh, or pass -DGLINT_PYTHON=...)")
 endif()
+# Every find_package(Python) of the build takes this interpreter, LibTorch's
+# CMake config (which looks for one first) included.
+if(NOT Python_EXECUTABLE AND EXISTS "${GLINT_PYTHON}")
+  set(Python_EXECUTABLE "${GLINT_PYTHON}" CACHE FILEPATH "Python interpreter of the build")
+endif()

@@ -63,7 +63,7 @@ def test_pip_install_builds_into_a_fresh_environment_importable_from_anywhere(tm
     with open(os.path.join(fresh_site, "project_env.pth"), "w") as f:
         f.write(sysconfig.get_paths()["purelib"] + "\n")
     r = subprocess.run([str(python), "-m", "pip", "install", "--no-index", "--no-build-isolation", "--no-deps",
-                        "--quiet", "-C", f"build-dir={tmp_path / 'pip-build'}", SOURCE_DIR],
+                        "--quiet", "--config-settings", f"build-dir={tmp_path / 'pip-build'}", SOURCE_DIR],
                        capture_output=True, text=True, env=clean_env(), timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr
     r = subprocess.run([str(python), "-c", OPEN_AND_PRINT, h5file, shm_dir], capture_output=True, text=True,

@@ -87,8 +87,8 @@ std::vector<std::string> leftovers(const std::string& dir) {
   return out;
 }
 
-TEST_F(TorchrunTest, TwoRanksTrainToTheEnd) {
-  auto run = torchrun({}, {"--epochs", "2"});
+TEST_F(TorchrunTest, TwoRanksTrainToTheEndAndOnlyRankZeroWritesTensorBoardEvents) {
+  auto run = torchrun({}, {"--epochs", "2", "--tensorboard", dir_.file("runs"), "--run_name", "dp"});
   const ProcessResult r = run->wait();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("data parallel: rank 0 of 2 (node 0, local rank 0 of 2)"), std::string::npos) << r.out;
@@ -97,6 +97,13 @@ TEST_F(TorchrunTest, TwoRanksTrainToTheEnd) {
   const CheckpointMeta meta = read_checkpoint_meta(dir_.file("m.pt"));
   EXPECT_EQ(meta.epoch, 2);
   EXPECT_EQ(meta.global_step, 2 * 4);  // 32 samples, 2 ranks x batch 4: 4 steps an epoch
+  // One run folder holding one event file: rank 1 wrote none.
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.file("runs"))) {
+    if (e.is_regular_file()) files.push_back(std::filesystem::relative(e.path(), dir_.file("runs")).string());
+  }
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].rfind("dp/events.out.tfevents.", 0), 0u) << files[0];
 }
 
 TEST_F(TorchrunTest, AKilledRankEndsTheOtherWithinTheDistTimeoutAndTorchrunReportsIt) {

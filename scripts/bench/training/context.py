@@ -26,7 +26,6 @@ ALLOCATORS = {  # name -> (program, extra environment)
 TUNED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 30),
                 "MALLOC_TOP_PAD_": str(64 << 20)}
 PYTHON_FP32 = "Python fp32 (tuned malloc, 2 threads)"
-PYTHON_BEST = "Python bf16 autocast, channels-last, AVX-512 kernels, glint's ops"
 # The Python side of every comparison, run by this interpreter (scripts/bench/common.sh chose it).
 STEP_SCRIPT = os.path.join(HERE, "train_step_torch.py")
 

@@ -2,42 +2,51 @@
 import os
 
 from ..util import log
-from .context import (ALLOCATORS, DEFAULT_ALLOCATOR, GLIBC, JEMALLOC, NO_DECAY, PYTHON_BEST, PYTHON_FP32,
-                      TUNED_MALLOC)
+from .context import ALLOCATORS, DEFAULT_ALLOCATOR, GLIBC, JEMALLOC, NO_DECAY, PYTHON_FP32, TUNED_MALLOC
 
-# The same computation in Python at its best (eager): bf16 autocast,
-# channels-last, ATen's AVX-512 kernels, glint's ops, tuned malloc.
-PY_BEST = ["--precision", "bf16", "--channels_last", "--glint_ops"]
-PY_BEST_ENV = {**TUNED_MALLOC, "ATEN_CPU_CAPABILITY": "avx512"}
+_FLAGS = f' {open("/proc/cpuinfo").read().replace(chr(10), " ")} '
+AVX512 = " avx512bw " in _FLAGS
+# The trainer's default precision: bf16 autocast where the CPU has
+# AVX512_BF16, fp32 elsewhere (bf16 without it is refused, being slower).
+PREC = "bf16" if " avx512_bf16 " in _FLAGS else "fp32"
+# The same computation in Python at its best (eager): the trainer's
+# precision, channels-last, glint's ops, tuned malloc, and ATen's AVX-512
+# kernels where the CPU has AVX-512 (as the trainer chooses them).
+PY_BEST = ["--precision", PREC, "--channels_last", "--glint_ops"]
+PY_BEST_ENV = {**TUNED_MALLOC, **({"ATEN_CPU_CAPABILITY": "avx512"} if AVX512 else {})}
+PY_BEST_NAME = f"Python {PREC}{' autocast' if PREC == 'bf16' else ''}, channels-last, glint's ops"
 # torch.compile's first steps compile (minutes on 2 cores): compiled rows
 # drop 3 warm-up steps and report the compilation time apart.
 COMPILE_WARMUP = ["--warmup", "3"]
+# torch.compile takes the model users write (textbook form), channels-last,
+# at the trainer's precision: inductor (torch 2.11) cannot lower glint's ops
+# (LoweringException: NotImplementedError: View, in its convolution lowering).
+PY_COMPILED = ["--precision", PREC, "--channels_last"]
+PY_COMPILED_NAME = f"Python {PREC}{' autocast' if PREC == 'bf16' else ''}, channels-last"
 
 
 def steps(b):
-    """train_glint_unet fp32/bf16 against the same step in Python, eager and torch.compile, interleaved."""
-    trainer = lambda args, env=None, **kw: lambda: b.finish(b.trainer(["--threads", "2", *args], env or {}, **kw))  # noqa: E731
+    """train_glint_unet against the same step in Python, eager and torch.compile, interleaved."""
+    trainer = lambda args, env=None, **kw: lambda: b.finish(  # noqa: E731
+        b.trainer(["--threads", "2", "--precision", PREC, *args], env or {}, **kw))
     configs = [
-        ("train_glint_unet bf16 (default)", trainer([])),
-        ("train_glint_unet bf16, glibc malloc with the trainer's tuning", trainer([], program=GLIBC)),
-        ("train_glint_unet fp32", trainer(["--precision", "fp32"])),
-        ("train_glint_unet bf16, NCHW (GLINT_CHANNELS_LAST=0)", trainer([], {"GLINT_CHANNELS_LAST": "0"})),
-        ("train_glint_unet bf16, ATen's AVX2 kernels (ATEN_CPU_CAPABILITY=avx2)",
-         trainer([], {"ATEN_CPU_CAPABILITY": "avx2"})),
+        (f"train_glint_unet {PREC} (default)", trainer([])),
+        (f"train_glint_unet {PREC}, glibc malloc with the trainer's tuning", trainer([], program=GLIBC)),
+        (f"train_glint_unet {PREC}, NCHW (GLINT_CHANNELS_LAST=0)", trainer([], {"GLINT_CHANNELS_LAST": "0"})),
         (PYTHON_FP32, lambda: b.python([], TUNED_MALLOC)),
-        ("Python bf16 autocast, channels-last", lambda: b.python(["--precision", "bf16", "--channels_last"],
-                                                                 TUNED_MALLOC)),
-        (PYTHON_BEST, lambda: b.python(PY_BEST, PY_BEST_ENV)),
-        (PYTHON_BEST + ", jemalloc without decay", lambda: b.python(
-            PY_BEST, {"LD_PRELOAD": JEMALLOC, **NO_DECAY, "ATEN_CPU_CAPABILITY": "avx512"})),
+        (PY_BEST_NAME, lambda: b.python(PY_BEST, PY_BEST_ENV)),
+        (PY_BEST_NAME + ", jemalloc without decay", lambda: b.python(
+            PY_BEST, {**PY_BEST_ENV, "LD_PRELOAD": JEMALLOC, **NO_DECAY})),
         ("Python fp32, torch.compile (default mode)", lambda: b.python(
             ["--compile", "default", *COMPILE_WARMUP], TUNED_MALLOC)),
-        (PYTHON_BEST + ", torch.compile (default mode)", lambda: b.python(
-            [*PY_BEST, "--compile", "default", *COMPILE_WARMUP], PY_BEST_ENV)),
+        (PY_COMPILED_NAME + ", torch.compile (default mode)", lambda: b.python(
+            [*PY_COMPILED, "--compile", "default", *COMPILE_WARMUP], PY_BEST_ENV)),
     ]
+    if PREC == "bf16":
+        configs.insert(2, ("train_glint_unet fp32", trainer(["--precision", "fp32"])))
     if not b.quick:
-        configs.append((PYTHON_BEST + ", torch.compile (max-autotune)", lambda: b.python(
-            [*PY_BEST, "--compile", "max-autotune", *COMPILE_WARMUP], PY_BEST_ENV)))
+        configs.append((PY_COMPILED_NAME + ", torch.compile (max-autotune)", lambda: b.python(
+            [*PY_COMPILED, "--compile", "max-autotune", *COMPILE_WARMUP], PY_BEST_ENV)))
     for rnd in range(b.rounds):
         for name, fn in configs:
             b.add(b.r["steps"], name, fn())
@@ -45,9 +54,9 @@ def steps(b):
 
 
 def memory(b):
-    for prec in ("bf16", "fp32"):
+    for prec in dict.fromkeys((PREC, "fp32")):  # the default precision with every allocator, then fp32
         for name, (program, env) in ALLOCATORS.items():
-            if prec == "fp32" and name not in (DEFAULT_ALLOCATOR, "glibc, trainer's tuning"):
+            if prec != PREC and name not in (DEFAULT_ALLOCATOR, "glibc, trainer's tuning"):
                 continue
             res = b.finish(b.trainer(["--threads", "2", "--precision", prec], env, program=program))
             b.add(b.r["memory"], f"{name} | {prec}", res)
@@ -95,8 +104,7 @@ def sweep(b):
 
 
 def profile(b):
-    """torch profiler table of one step of the same computation in Python
-    (bf16 autocast, channels-last, AVX-512 kernels, glint's ops)."""
+    """torch profiler table of one step of the same computation in Python (PY_BEST_NAME)."""
     out = os.path.join(b.work, "profile.txt")
     b.python([*PY_BEST, "--profile", out], PY_BEST_ENV)
     b.r["profile"] = open(out).read()
@@ -107,7 +115,7 @@ def compiled(b):
     (its fusions) and a profile of one compiled step."""
     out = os.path.join(b.work, "profile_compiled.txt")
     code_dir = os.path.join(b.work, "inductor_cache")
-    b.python([*PY_BEST, "--compile", "default", *COMPILE_WARMUP, "--profile", out],
+    b.python([*PY_COMPILED, "--compile", "default", *COMPILE_WARMUP, "--profile", out],
              {**PY_BEST_ENV, "TORCHINDUCTOR_CACHE_DIR": code_dir})
     b.r["profile_compiled"] = open(out).read()
     b.r["compiled_kernels"] = inductor_kernels(code_dir)

@@ -128,8 +128,7 @@ def memory(page, r, pk):
 
 def n_max(page, r):
     """How many trainers fit in the machine's memory, shared against private copies."""
-    default = next((runs[0] for name, runs in r["memory"].items()
-                    if "(the default)" in name and name.endswith("| bf16")), None)
+    default = next((runs[0] for name, runs in r["memory"].items() if "(the default)" in name), None)
     if not default:
         page.p("")
         return
@@ -138,7 +137,7 @@ def n_max(page, r):
     # a private copy adds the dataset to each trainer's private memory
     private_each = r.get("memory_private_copy", {}).get("peak_private_mb", shared_each + data)
     page.p("", f"**N_max** (machine memory {total / 1024:.1f} GiB, dataset {data:.0f} MiB): with "
-           f"`--shared_memory` each trainer (bf16, the default) adds its private peak ({shared_each:.0f} MiB) and "
+           f"`--shared_memory` each trainer (the default precision) adds its private peak ({shared_each:.0f} MiB) and "
            f"the data is counted once: N_max = ⌊({total:.0f} − {data:.0f}) / {shared_each:.0f}⌋ = "
            f"**{int((total - data) // shared_each)}**; with a private copy each (peak private "
            f"{private_each:.0f} MiB): N_max = ⌊{total:.0f} / {private_each:.0f}⌋ = "
@@ -169,8 +168,10 @@ def compiled(page, r):
         return
     kernels = r.get("compiled_kernels", [])
     page.p("## What torch.compile fuses", "",
-           f"inductor generated {len(kernels)} C++ kernels for the step of the best eager Python row "
-           "(default mode; each is named after the operators it fuses):", "", "```", *kernels, "```", "",
+           f"inductor generated {len(kernels)} C++ kernels for the step of the compiled Python row "
+           "(default mode; each is named after the operators it fuses). The compiled rows use the "
+           "model as users write it, channels-last: inductor in this PyTorch cannot lower glint's ops "
+           "(`LoweringException: NotImplementedError: View` in its convolution lowering).", "", "```", *kernels, "```", "",
            "torch profiler, one compiled step, operators by self CPU time:", "", "```",
            r["profile_compiled"].strip(), "```", "")
 

@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import resource
+import sys
 import time
 
 import torch
@@ -28,6 +29,7 @@ def _load(name):
     path = os.path.join(root, "python", "glint", f"{name}.py")
     spec = importlib.util.spec_from_file_location(f"glint_{name}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # torch.compile imports a module by its name
     spec.loader.exec_module(module)
     return module
 
