@@ -14,8 +14,9 @@ def test_training_report_reproduces_the_committed_page():
     with open(os.path.join(ROOT, "bench", "results", "training.json")) as f:
         results = json.load(f)
     notes = training_report.read_notes(os.path.join(ROOT, "bench", "training_notes.md"))
+    before = training_report.read_before(os.path.join(ROOT, "bench", "results", "training_torch1.13.json"))
     with open(os.path.join(ROOT, "docs", "benchmarks", "training.md"), encoding="utf-8") as f:
-        assert training_report.render(results, notes).text() == f.read()
+        assert training_report.render(results, notes, before).text() == f.read()
 
 
 def test_machine_describes_what_every_report_reads():

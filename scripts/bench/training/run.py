@@ -52,6 +52,7 @@ def main():
             b.note_load(f"after {name}")
         b.r["facts"] = facts(b)
         b.r["torch"] = torch_version()
+        b.r["steps_per_run"] = b.steps
     finally:
         Run.stop_all()  # trainers still running when the benchmark failed or was stopped
         subprocess.run([b.bin("train_glint_unet"), "--h5", b.h5, "--cleanup_shm", "--shm_dir", b.shm],

@@ -3,7 +3,7 @@ import math
 import statistics
 from collections import namedtuple
 
-Peaks = namedtuple("Peaks", "ghz fp32 bf16 amx")
+Peaks = namedtuple("Peaks", "ghz lanes fp32 bf16 amx")
 PYTHON_BASES = ("Python fp32 (tuned malloc, 2 threads)", "Python fp32 (OpenBLAS, tuned malloc, 2 threads)")
 
 
@@ -16,16 +16,21 @@ def rng(xs):
 
 
 def peaks(f):
-    """GFLOP/s of the machine, each factor stated."""
+    """GFLOP/s of the machine, each factor stated: fp32 on AVX-512 (16 lanes) or AVX2 (8); bf16 only
+    with AVX512_BF16 (else NaN), AMX only with AMX-BF16."""
     ghz = f["mhz"] / 1000
-    return Peaks(ghz, f["cores"] * 16 * 2 * 2 * ghz, f["cores"] * 32 * 2 * 2 * ghz, f["cores"] * 1024 * 2 * ghz)
+    lanes = 16 if f["avx512f"] else 8
+    return Peaks(ghz, lanes, f["cores"] * lanes * 2 * 2 * ghz,
+                 f["cores"] * 32 * 2 * 2 * ghz if f["avx512_bf16"] else math.nan,
+                 f["cores"] * 1024 * 2 * ghz if f["amx_bf16"] else math.nan)
 
 
 def head(page, r):
     page.p("# Training at the machine's limit", "",
            "Written by `scripts/run_benchmarks.sh --only training` (see the commands at the end). Seed-size model: "
            f"UNet `--base_channels 16 --depth 4` ({r['flops']['parameters']:,} parameters), batch 16, 256×256, "
-           "focal loss, Adam. Step time = median of the 6 training steps of one run, for the C++ trainer and the "
+           "focal loss, Adam. Step time = median of the "
+           f"{r.get('steps_per_run', 6)} training steps of one run, for the C++ trainer and the "
            "Python one alike (the first step, which creates oneDNN's kernels and faults the heap in, "
            "is in the median's input on both sides: no warm-up is dropped), except torch.compile rows, whose "
            "3 warm-up steps (the compilation) are dropped and timed apart; every configuration "
@@ -46,12 +51,14 @@ def machine(page, r, pk):
            "; ".join(f"{when}: {' '.join(v)}" for when, v in r["load"]),
            "",
            "Peak of the machine, each factor stated:", "",
-           f"- fp32: {f['cores']} cores × 16 fp32 lanes (AVX-512) × 2 flops per FMA × 2 FMA units × {pk.ghz:.2f} GHz "
-           f"= **{pk.fp32:.0f} GFLOP/s**",
+           f"- fp32: {f['cores']} cores × {pk.lanes} fp32 lanes ({'AVX-512' if f['avx512f'] else 'AVX2'}) × 2 flops "
+           f"per FMA × 2 FMA units × {pk.ghz:.2f} GHz = **{pk.fp32:.0f} GFLOP/s**",
            f"- bf16 on AVX512_BF16 (vdpbf16ps): {f['cores']} × 32 bf16 lanes × 2 × 2 FMA units × {pk.ghz:.2f} GHz "
-           f"= **{pk.bf16:.0f} GFLOP/s**",
-           f"- bf16 on AMX (oneDNN's `avx512_core_amx`): {f['cores']} × 1024 multiply-adds per cycle × 2 × "
-           f"{pk.ghz:.2f} GHz = {pk.amx:.0f} GFLOP/s",
+           f"= **{pk.bf16:.0f} GFLOP/s**" if f["avx512_bf16"] else
+           "- bf16: no AVX512_BF16 on this CPU, so no bf16 rows: the trainer refuses bf16 here (it would be "
+           "slower than fp32) and its default precision is fp32",
+           *([f"- bf16 on AMX (oneDNN's `avx512_core_amx`): {f['cores']} × 1024 multiply-adds per cycle × 2 × "
+              f"{pk.ghz:.2f} GHz = {pk.amx:.0f} GFLOP/s"] if f["amx_bf16"] else []),
            "",
            f"FLOPs per step: {r['flops']['conv_gflop_step']:.1f} GFLOP, counted from the convolutions' shapes "
            "(`scripts/bench/training/train_step_torch.py --flops_only`: 2 × multiply-adds of every convolution "
@@ -84,6 +91,8 @@ def steps(page, r, pk):
     page.table(["configuration", "step (s), median", "range", "samples/s", "GFLOP/s", "% of peak",
                 "vs Python fp32", "vs best Python", "compilation (s)"], rows)
     page.p("% of peak: of the fp32 peak for fp32 rows, of the AVX512_BF16 peak for bf16 rows. "
+           f"Each configuration ran {len(next(iter(r['steps'].values())))} time(s), "
+           f"{r.get('steps_per_run', 6)} steps a run. "
            f"Best Python (the fastest Python row, compiled or not): {best_name}, {best:.2f} s. "
            "Compilation: the 3 warm-up steps of a torch.compile row, which compile the forward, "
            "backward and Adam graphs.", "")
@@ -93,19 +102,31 @@ def before(page, r, old):
     """The same rows measured on PyTorch 1.13 (Debian's LibTorch and python3-torch, OpenBLAS) before the move."""
     if not old or not old.get("steps"):
         return
+    was_cpu, cpu = old.get("facts", {}), r["facts"]
+    keys = ("cpu", "avx512f", "avx512_bf16", "amx_bf16")
+    same_kind = all(was_cpu.get(k) == cpu.get(k) for k in keys)
     page.p("## Before: the same benchmark on PyTorch 1.13", "",
            "From `bench/results/training_torch1.13.json`, the last run on Debian's PyTorch 1.13 "
-           "(LibTorch and python3-torch, OpenBLAS with OpenMP, same machine kind, 3 interleaved rounds), "
-           "beside this run's medians of the same rows:", "")
+           "(LibTorch and python3-torch, OpenBLAS with OpenMP, 3 interleaved rounds), "
+           "beside this run's medians of the same rows.", "")
+    if not same_kind:
+        def describe(f):
+            flags = [n for k, n in (("avx512f", "AVX-512"), ("avx512_bf16", "AVX512_BF16"), ("amx_bf16", "AMX-BF16"))
+                     if f.get(k)]
+            return f"{f.get('cpu', 'unknown')} ({', '.join(flags) or 'none of AVX-512, AVX512_BF16, AMX'})"
+        page.p(f"**Not the same machine kind**: 1.13 ran on {describe(was_cpu)}, this run on {describe(cpu)}. "
+               "The two columns are side by side for the record and are not a speed-up of PyTorch 2.11 over "
+               "1.13; that comparison waits for a run of this page on the 1.13 machine's kind.", "")
     now = {name: med([x["step_s"] for x in runs]) for name, runs in r["steps"].items()}
-    renamed = {PYTHON_BASES[1]: PYTHON_BASES[0]}
+    renamed = {PYTHON_BASES[1]: PYTHON_BASES[0], "train_glint_unet fp32": "train_glint_unet fp32 (default)"}
     rows = []
     for name, runs in old["steps"].items():
         was = med([x["step_s"] for x in runs])
         is_now = now.get(renamed.get(name, name))
-        rows.append([name, f"{was:.2f}", f"{is_now:.2f}" if is_now else "–",
-                     f"{was / is_now:.2f}×" if is_now else ""])
-    page.table(["configuration", "1.13 step (s)", f"{r.get('torch', '2.x')} step (s)", "speed-up"], rows)
+        rows.append([name, f"{was:.2f}", f"{is_now:.2f}" if is_now else "–"] +
+                    ([f"{was / is_now:.2f}×" if is_now else ""] if same_kind else []))
+    page.table(["configuration", "1.13 step (s)", f"{r.get('torch', '2.x')} step (s)"] +
+               (["speed-up"] if same_kind else []), rows)
 
 
 def memory(page, r, pk):
@@ -179,7 +200,10 @@ def compiled(page, r):
 def profile(page, r):
     if not r.get("profile"):
         return
+    f = r["facts"]
+    prec = "bf16" if f["avx512_bf16"] else "fp32"  # figures.PREC on the machine of the run
     page.p("## Profile of one step", "",
            "torch profiler, one step of the same computation in Python (`scripts/bench/training/train_step_torch.py "
-           "--precision bf16 --channels_last --glint_ops --profile FILE`, ATEN_CPU_CAPABILITY=avx512), "
+           f"--precision {prec} --channels_last --glint_ops --profile FILE`"
+           f"{', ATEN_CPU_CAPABILITY=avx512' if f['avx512f'] else ''}), "
            "operators by self CPU time:", "", "```", r["profile"].strip(), "```", "")
