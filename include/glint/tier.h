@@ -18,9 +18,9 @@ std::string_view tier_name(Tier tier);  // "shared memory", "disk"
 inline constexpr const char* kCacheDirEnv = "GLINT_CACHE_DIR";
 inline constexpr const char* kMaxCacheEnv = "GLINT_MAX_CACHE";
 
-// The default disk-tier directory: $GLINT_CACHE_DIR, else
-// $XDG_CACHE_HOME/glint, else $HOME/.cache/glint; "" (no disk tier) when
-// none of them is set. Created (mode 0700) when the first segment goes there.
+// The default disk-tier directory: $GLINT_CACHE_DIR if set (set but empty:
+// "", no disk tier), else $XDG_CACHE_HOME/glint, else $HOME/.cache/glint;
+// "" when none of them is set. Created (mode 0700) when the first segment goes there.
 std::string default_cache_dir();
 
 }  // namespace glint

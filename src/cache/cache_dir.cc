@@ -16,7 +16,8 @@ std::string env(const char* name) {
 }  // namespace
 
 std::string default_cache_dir() {
-  if (std::string d = env(kCacheDirEnv); !d.empty()) return d;
+  // Set but empty: no disk tier.
+  if (const char* d = std::getenv(kCacheDirEnv)) return d;
   if (std::string x = env("XDG_CACHE_HOME"); !x.empty()) return x + "/glint";
   if (std::string h = env("HOME"); !h.empty()) return h + "/.cache/glint";
   return "";

@@ -238,6 +238,8 @@ TEST(DefaultCacheDirTest, EnvironmentThenXdgThenHome) {
   ::setenv("XDG_CACHE_HOME", "/xdg", 1);
   ::setenv("HOME", "/home/u", 1);
   EXPECT_EQ(default_cache_dir(), "/x/glint_cache");
+  ::setenv("GLINT_CACHE_DIR", "", 1);
+  EXPECT_EQ(default_cache_dir(), "") << "set but empty turns the disk tier off";
   ::unsetenv("GLINT_CACHE_DIR");
   EXPECT_EQ(default_cache_dir(), "/xdg/glint");
   ::unsetenv("XDG_CACHE_HOME");

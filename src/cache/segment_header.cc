@@ -69,6 +69,10 @@ Result<SegmentLayout> parse_header(const void* bytes, size_t available, uint64_t
                              std::to_string(kSegmentFormatVersion));
   }
   if (h.rank < 1 || h.rank > kMaxRank) return corrupt(what, "rank " + std::to_string(h.rank));
+  // Version 2 is version 1 plus the checksum: one meaning per version.
+  if (h.version == kSegmentFormatVersion && (h.flags & kSegmentFlagChecksum) == 0) {
+    return corrupt(what, "format version 2 without its checksum flag");
+  }
   const uint8_t allowed_flags = h.version == kSegmentFormatVersion ? kSegmentFlagChecksum : 0;
   const bool has_checksum = (h.flags & kSegmentFlagChecksum) != 0 && allowed_flags != 0;
   if ((h.flags & ~allowed_flags) != 0 || (!has_checksum && h.payload_crc32 != 0)) {
