@@ -12,12 +12,16 @@
 namespace glint {
 namespace {
 
+constexpr const char* kNoDiskTier = "; no disk tier (set GLINT_CACHE_DIR or --cache_dir)";
+
 // Why a segment of `total` bytes cannot go to /dev/shm before anything is
-// evicted for it, or "" if it may try.
+// evicted for it, or "" if it may try. The size checks only spare a pointless
+// eviction when the disk tier can take the segment; without one, the upkeep
+// and the writer say it in their usual words (needed and free sizes).
 std::string shm_refusal(const TierPlan& plan, uint64_t total) {
   const UpkeepContext& shm = plan.shm;
   struct statvfs vfs;
-  if (::statvfs(shm.shm_dir.c_str(), &vfs) == 0) {
+  if (plan.disk && ::statvfs(shm.shm_dir.c_str(), &vfs) == 0) {
     const uint64_t fs_total = uint64_t{vfs.f_blocks} * vfs.f_frsize;
     if (total > fs_total) {
       return format_bytes(total) + " does not fit in " + shm.shm_dir + " (" + format_bytes(fs_total) + ")";
@@ -75,12 +79,14 @@ Result<Placement> place_segment(const TierPlan& plan, const RawSegmentHeader& he
       return Placement{std::move(w.value()), Tier::kSharedMemory,
                        "shared memory " + plan.shm.shm_dir + ": " + format_bytes(total) + " fits"};
     }
-    if (!plan.disk) return w.status();
+    if (!plan.disk) {
+      if (w.status().code() != Code::kNoSpace) return w.status();
+      return Status(Code::kNoSpace, w.status().message() + kNoDiskTier);
+    }
     why_not_shm = w.status().message();
   }
   if (!plan.disk) {
-    return Status(Code::kNoSpace, std::string(what) + " cannot go to shared memory: " + why_not_shm +
-                                      "; no disk tier (set GLINT_CACHE_DIR or --cache_dir)");
+    return Status(Code::kNoSpace, "not enough shared memory for " + std::string(what) + ": " + why_not_shm + kNoDiskTier);
   }
   GLINT_RETURN_IF_ERROR(make_dirs(plan.disk->shm_dir, plan.dir_mode));
   auto w = create_segment(*plan.disk, header, trailer, what);
