@@ -4,7 +4,9 @@ function(glint_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} glint_test_support GTest::gtest GTest::gtest_main glint_warnings)
-  target_compile_definitions(${T_NAME} PRIVATE GLINT_SOURCE_DIR_DEFAULT="${CMAKE_SOURCE_DIR}")
+  # GLINT_PYTHON: the project's Python environment (torch, numpy, h5py).
+  target_compile_definitions(${T_NAME} PRIVATE GLINT_SOURCE_DIR_DEFAULT="${CMAKE_SOURCE_DIR}"
+                             GLINT_PYTHON="${GLINT_PYTHON}")
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()

@@ -67,7 +67,7 @@ common=(--h5 "$h5" --shared_memory --epochs "$epochs" --base_channels 8 --thread
 # crosses the 0.3 detection threshold; at 1e-2 it finds every glint by epoch 5.
 for loss in focal hybrid; do
   "$bin/train_glint_unet" "${common[@]}" --loss "$loss" --model_path "$work/model_$loss.pt" \
-    --log "$work/log_$loss.jsonl" > "$work/train_$loss.out" 2>&1 &
+    --log "$work/log_$loss.jsonl" --tensorboard "$work/runs" --run_name "$loss" > "$work/train_$loss.out" 2>&1 &
   eval "pid_$loss=$!"
 done
 # While both run, sample their memory: PSS charges each shared page 1/N to each of
@@ -99,7 +99,7 @@ if [ "$status" -ne 0 ]; then echo "demo: a training failed (exit $status)" >&2; 
 
 step "what they learned (last line of each --log, validation set, 3 px radius)"
 for loss in focal hybrid; do
-  /usr/bin/python3 - "$loss" "$work/log_$loss.jsonl" << 'PY'
+  "$root/.venv/bin/python" - "$loss" "$work/log_$loss.jsonl" << 'PY'
 import json, sys
 last = [json.loads(l) for l in open(sys.argv[2])][-1]
 f = lambda v, d=2: "n/a" if v is None else f"{v:.{d}f}"
@@ -111,6 +111,11 @@ done
 
 step "training curves of the focal model -> $work/log_focal.png"
 "$bin/glint_plot_log" "$work/log_focal.jsonl" -o "$work/log_focal.png"
+
+step "the two runs compared -> $work/runs.png"
+"$bin/glint_plot_log" "$work/log_focal.jsonl" "$work/log_hybrid.jsonl" -o "$work/runs.png"
+"$bin/glint_plot_log" --table "$work/log_focal.jsonl" "$work/log_hybrid.jsonl"
+echo "  the same runs in TensorBoard: $root/.venv/bin/tensorboard --logdir $work/runs"
 
 step "memory they shared"
 for loss in focal hybrid; do

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Installs every build, test and benchmark dependency from Debian 12 packages.
-# Idempotent; needs root (or sudo). Nothing else is downloaded, ever.
+# Installs every build, test and benchmark dependency: Debian 12 packages,
+# then the project's Python environment <repo>/.venv (Debian's python3 and
+# python3-venv) with the pinned PyPI packages of scripts/requirements.txt:
+# torch 2.11.0 (its wheel carries LibTorch for C++, with CUDA 13.0), numpy,
+# h5py, pytest, pybind11, scikit-build-core, tensorboard, matplotlib.
+# Idempotent; needs root (or sudo). GLINT_VENV moves the environment.
 set -euo pipefail
 
 packages=(
@@ -9,12 +13,11 @@ packages=(
   libhdf5-dev hdf5-tools
   libssl-dev zlib1g-dev libdeflate-dev
   hdf5-filter-plugin hdf5-plugin-lzf liblzf1
-  libtorch-dev libgloo-dev libopenblas0-openmp
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev
-  python3 python3-dev python3-numpy python3-torch python3-matplotlib
-  python3-h5py python3-pytest pybind11-dev
+  python3 python3-dev python3-venv
+  python3-h5py
   libjemalloc2 libjemalloc-dev libmimalloc2.0
   iproute2
   util-linux procps passwd
@@ -37,20 +40,18 @@ else
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# LibTorch calls libblas.so.3 from its OpenMP threads: OpenBLAS's OpenMP
-# variant runs inside them, its pthread variant starts threads of its own next
-# to them (slower, docs/benchmarks/training.md). Point the alternatives at the
-# OpenMP variant even when another BLAS of higher priority is installed.
-# libopenblas.so.0 too: the OpenMP libblas.so.3 finds its OpenBLAS by that
-# name, so with the pthread package also installed a process would otherwise
-# run the pthread build behind the OpenMP wrapper (the trainer's "compute:"
-# line says which one it got).
-arch_lib=/usr/lib/x86_64-linux-gnu
-for lib in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
-  want="$arch_lib/openblas-openmp/$lib"
-  link="$lib-x86_64-linux-gnu"
-  if [ -e "$want" ] && [ "$(readlink -f "$arch_lib/$lib")" != "$(readlink -f "$want")" ]; then
-    "${sudo_cmd[@]}" update-alternatives --quiet --set "$link" "$want"
-    echo "install_deps: $lib now points to $want"
-  fi
-done
+# The project's Python environment: the interpreter of every script, test and
+# benchmark, and the LibTorch the C++ build compiles against
+# (cmake/GlintTorch.cmake). Rebuilt when requirements.txt changes.
+repo=$(cd "$(dirname "$0")/.." && pwd)
+venv=${GLINT_VENV:-$repo/.venv}
+stamp="$venv/.requirements.txt"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s "$repo/scripts/requirements.txt" "$stamp"; then
+  echo "install_deps: Python environment $venv (pinned: scripts/requirements.txt)"
+  [ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+    -r "$repo/scripts/requirements.txt"
+  cp "$repo/scripts/requirements.txt" "$stamp"
+else
+  echo "install_deps: Python environment $venv up to date"
+fi

@@ -1,41 +1,68 @@
 #!/usr/bin/env bash
-# Builds the benchmarks (Release, in their own build directory), generates the
-# datasets they need in a temporary directory, runs every figure next to its
-# physical limit and writes docs/BENCHMARKS.md and docs/images/*.png.
+# Builds the benchmarks (Release, in their own build directory), runs them and
+# writes their reports: the cache suite docs/BENCHMARKS.md and docs/images/*.png,
+# every other topic docs/benchmarks/TOPIC.md; the results the reports are made
+# from go to bench/results/. The measurements are the package scripts/bench, one
+# subpackage a topic; scripts/bench/topics.sh says what each topic builds and runs.
 #
-# Usage: scripts/run_benchmarks.sh [--quick] [--only md5,attach,load,memory,train,growth]
-#   --quick   fewer repetitions and no 10x file (a smoke run, ~5 min)
+# Usage: scripts/run_benchmarks.sh [--quick] [--only TOPIC[,TOPIC...]] [-- ARGS]
+#   topics    cache, predict, training, upkeep, distributed, python; all of them
+#             by default, in this order (predict only where the trainer is built)
+#   --quick   fewer repetitions where a topic has them (cache: no 10x file, ~5 min;
+#             training; python)
+#   -- ARGS   passed to the topic's module, with one --only topic: for example
+#             --only cache -- --figures md5,attach     (md5,attach,load,memory,train,growth)
+#             --only training -- --figures steps,blas  (steps,blas,memory,sweep,profile)
+#             --only upkeep -- --reps 3;  --only predict -- --images 64 --rounds 3
+#             --only python -- --runs 5;  distributed takes REPS, SAMPLES, ... (scripts/bench/distributed/run.sh)
 # Environment: BUILD_DIR (default build-bench), BENCH_WORK (default: a fresh
-# temporary directory, removed at the end), BENCH_KEEP=1 keeps it.
-# Needs about 9 GB free in /dev/shm and in the temporary directory for the
-# 10x file. A full run takes about 11 minutes on an idle 2-core machine.
+# temporary directory per topic, removed at the end), BENCH_KEEP=1 keeps it,
+# GLINT_PYTHON (the interpreter; default .venv/bin/python, made by scripts/install_deps.sh).
+# The cache suite needs about 9 GB free in /dev/shm and in the temporary directory
+# for the 10x file and takes about 11 minutes on an idle 2-core machine; training
+# about 35 (--quick: 8), python about 5.
 set -euo pipefail
 
-source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
-bench_init run_benchmarks md5sum cp
-bench_configure  # the targets depend on what the build directory has
-targets=(shm_manager make_glint_dataset attach_probe cache_bench)
-training=$(grep -E '^GLINT_BUILD_TRAINING:BOOL=' "$build/CMakeCache.txt" | cut -d= -f2)
-if [ "$training" = "ON" ]; then
-  targets+=(train_torch_bench)
-  [ -f "$root/src/tools/train_glint_unet/CMakeLists.txt" ] && targets+=(train_glint_unet)
-fi
-bench_build "${targets[@]}"
-bench_workdir glint_bench
-echo "run_benchmarks: working in $work" >&2
+here="$(dirname "${BASH_SOURCE[0]}")"
+source "$here/bench/common.sh"
+source "$here/bench/topics.sh"
 
-# The suite is the Python package scripts/bench (figures listed in bench/targets.py).
-export PYTHONPATH="$root/scripts${PYTHONPATH:+:$PYTHONPATH}"
-"$py" -m bench.run --build "$build" --work "$work" --out "$work/results.json" "$@"
-cp "$work/results.json" "$root/bench/last_results.json"
-# Topic benchmarks write docs/benchmarks/<topic>.md; the report links every such page.
-if [ "$training" = "ON" ]; then BUILD_DIR="$build" "$py" "$root/scripts/bench_predict.py"; fi
-"$py" -m bench.report "$work/results.json" \
-  --doc "$root/docs/BENCHMARKS.md" --images "$root/docs/images" --notes "$root/bench/analysis_notes.md"
-# Training at the machine's limit: docs/benchmarks/training.md (its own build check and work directory).
-BUILD_DIR="$build" "$root/scripts/bench_training.sh"
-echo "run_benchmarks: wrote docs/BENCHMARKS.md, docs/images/memory_vs_n.png, docs/images/loader_throughput.png" >&2
-bash "$root/scripts/bench_cache_upkeep.sh"  # docs/benchmarks/cache_upkeep.md
-# Data-parallel figures: docs/benchmarks/distributed.md.
-BUILD_DIR="$build" "$root/scripts/bench_distributed.sh"
-BUILD_DIR="$build" bash "$root/scripts/bench_python.sh"
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+
+only="" quick="" args=()
+while (($#)); do
+  case $1 in
+    --quick) quick=--quick; shift ;;
+    --only) only=${2:?--only takes a topic}; shift 2 ;;
+    --only=*) only=${1#*=}; shift ;;
+    --) shift; args=("$@"); break ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run_benchmarks: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+selected=()
+for topic in ${only//,/ }; do
+  if [[ " ${TOPICS[*]} " != *" $topic "* ]]; then
+    echo "run_benchmarks: --only $topic: unknown topic; choose among ${TOPICS[*]}" \
+      "(the cache suite's figures go after --: --only cache -- --figures md5,attach)" >&2
+    exit 2
+  fi
+  selected+=("$topic")
+done
+if ((${#args[@]})) && ((${#selected[@]} != 1)); then
+  echo "run_benchmarks: arguments after -- go to one topic; name it with --only TOPIC" >&2
+  exit 2
+fi
+if ((${#selected[@]} == 0)); then
+  bench_init run_benchmarks
+  for topic in "${TOPICS[@]}"; do
+    [[ $topic == predict ]] && ! bench_has_target glint_predict && continue  # no training build
+    selected+=("$topic")
+  done
+fi
+
+for topic in "${selected[@]}"; do
+  echo "run_benchmarks: $topic" >&2
+  ("topic_$topic" "$quick" ${args[@]+"${args[@]}"})
+done

@@ -14,6 +14,8 @@
 namespace glint {
 namespace {
 
+// Debian's python3 with Debian's h5py: the HDF5 these plugins are built for
+// (the project's environment has PyPI's h5py, with an HDF5 of its own).
 constexpr const char* kPython = "/usr/bin/python3";
 
 class FilterPluginsTest : public ::testing::Test {

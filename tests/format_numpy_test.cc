@@ -28,12 +28,12 @@ std::string python_block_of_format_doc() {
 }
 
 bool have_numpy() {
-  auto r = testing::run_process({"/usr/bin/python3", "-c", "import numpy"});
+  auto r = testing::run_process({GLINT_PYTHON, "-c", "import numpy"});
   return !r.signaled && r.exit_code == 0;
 }
 
 TEST(FormatDocTest, NumpyReadsASegmentWithTheDocumentedFiveLines) {
-  if (!have_numpy()) GTEST_SKIP() << "/usr/bin/python3 with numpy is not installed (apt-get install python3-numpy)";
+  if (!have_numpy()) GTEST_SKIP() << GLINT_PYTHON " cannot import numpy: run scripts/install_deps.sh";
   std::string block = python_block_of_format_doc();
   ASSERT_FALSE(block.empty()) << "no ```python block in docs/FORMAT.md";
   EXPECT_EQ(std::count(block.begin(), block.end(), '\n'), 5) << block;
@@ -52,7 +52,7 @@ TEST(FormatDocTest, NumpyReadsASegmentWithTheDocumentedFiveLines) {
   for (const auto& d : *ds) {
     std::string script = "import sys, zlib\npath = sys.argv[1]\n" + block +
                          "print(array.dtype.str, list(array.shape), zlib.crc32(array.tobytes()))\n";
-    auto r = testing::run_process({"/usr/bin/python3", "-c", script, shm.path() + "/" + d.segment()});
+    auto r = testing::run_process({GLINT_PYTHON, "-c", script, shm.path() + "/" + d.segment()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::ostringstream shape;
     shape << "[";

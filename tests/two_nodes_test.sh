@@ -1,30 +1,32 @@
 #!/usr/bin/env bash
 # Data-parallel training on two simulated nodes of this machine: each node is
 # a network namespace (joined to the other by a veth pair) whose ranks share
-# a mount namespace with its own tmpfs on /dev/shm. Two ranks per node, each
-# started with torchrun's environment; the agent's TCPStore is hosted by
-# Debian's python3-torch on node A. Checks: every rank finishes, each node
-# loads the data exactly once into its own /dev/shm (the other rank
-# attaches), the gradients cross the veth, and nothing is left behind.
+# a mount namespace with its own tmpfs on /dev/shm. On each node the real
+# torchrun (--nnodes 2, static rendezvous; node A's agent hosts the store)
+# starts two ranks. Checks: every rank finishes, each node loads the data
+# exactly once into its own /dev/shm (the other rank attaches), the gradients
+# cross the veth, and nothing is left behind.
 #
-# Usage: tests/two_nodes_test.sh <build dir>. Exit 77 (skipped) without root
-# or network namespaces. Needs /usr/bin/python3 with torch and h5py.
+# Usage: tests/two_nodes_test.sh <build dir> <python>, the python of the
+# project's environment (torch, h5py, torchrun beside it). Exit 77 (skipped)
+# without root or network namespaces.
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
 trainer="$build/bin/train_glint_unet"
+python=$2
+torchrun="$(dirname "$python")/torchrun"
 [[ $(id -u) == 0 ]] || { echo "skipped: needs root for network namespaces"; exit 77; }
 
 tag=$$
 ns_a="glint_a_$tag" ns_b="glint_b_$tag"
 veth_a="gla$tag" veth_b="glb$tag"
 addr_a=10.231.$((tag % 250)).1 addr_b=10.231.$((tag % 250)).2
+port=29400  # on node A, a namespace of this test's own
 work=$(mktemp -d /tmp/glint_two_nodes.XXXXXX)
-agent_pid=""
 
 cleanup() {
   set +e
-  if [[ -n "$agent_pid" ]]; then kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null; fi
   ip netns del "$ns_a" 2>/dev/null || true
   ip netns del "$ns_b" 2>/dev/null || true
   ip link del "$veth_a" 2>/dev/null || true
@@ -43,7 +45,7 @@ for ns in "$ns_a" "$ns_b"; do ip -n "$ns" link set lo up; done
 ip -n "$ns_a" link set "$veth_a" up
 ip -n "$ns_b" link set "$veth_b" up
 
-/usr/bin/python3 - "$work/data.h5" <<'PY'
+"$python" - "$work/data.h5" <<'PY'
 import sys, h5py, numpy as np
 rng = np.random.default_rng(7)
 with h5py.File(sys.argv[1], "w") as f:
@@ -51,45 +53,31 @@ with h5py.File(sys.argv[1], "w") as f:
     f["heatmaps"] = rng.random((24, 32, 32), dtype=np.float32) * 0.2
 PY
 
-# The launcher's agent: a c10d TCPStore server on node A, port of its choice.
-ip netns exec "$ns_a" /usr/bin/python3 -c "
-import sys, time, datetime, torch.distributed as d
-s = d.TCPStore('$addr_a', 0, 4, True, datetime.timedelta(seconds=120), wait_for_workers=False)
-print(s.port, flush=True)
-time.sleep(600)
-" > "$work/agent_port" &
-agent_pid=$!
-for _ in $(seq 200); do [[ -s "$work/agent_port" ]] && break; sleep 0.1; done
-port=$(cat "$work/agent_port")
-[[ -n "$port" ]] || { echo "FAIL: the agent store did not start"; exit 1; }
-
 tx_before=$(ip netns exec "$ns_a" cat /sys/class/net/"$veth_a"/statistics/tx_bytes)
 
-# One node: a private mount namespace with its own /dev/shm; two ranks.
+# One node: a private mount namespace with its own /dev/shm, where torchrun
+# starts two ranks; their output ends in $work/out<rank>.txt and err<rank>.txt.
 run_node() {
-  local ns=$1 node=$2 veth=$3
+  local ns=$1 node=$2 veth=$3 status=0
   ip netns exec "$ns" unshare --mount --propagation private bash -c '
     set -u
     mount -t tmpfs -o size=64m tmpfs /dev/shm
-    pids=()
-    for local in 0 1; do
-      rank=$(( '"$node"' * 2 + local ))
-      env LOCAL_RANK=$local RANK=$rank GROUP_RANK='"$node"' ROLE_RANK=$rank ROLE_NAME=default \
-          LOCAL_WORLD_SIZE=2 WORLD_SIZE=4 GROUP_WORLD_SIZE=2 ROLE_WORLD_SIZE=4 \
-          MASTER_ADDR='"$addr_a"' MASTER_PORT='"$port"' TORCHELASTIC_RESTART_COUNT=0 \
-          TORCHELASTIC_MAX_RESTARTS=0 TORCHELASTIC_RUN_ID=none TORCHELASTIC_USE_AGENT_STORE=True \
-          NCCL_ASYNC_ERROR_HANDLING=1 OMP_NUM_THREADS=1 \
-        '"$trainer"' --h5 '"$work"'/data.h5 --shared_memory --fingerprint_dir '"$work"'/fp$rank \
-          --gloo_interface '"$veth"' --base_channels 4 --depth 2 --batch 2 --epochs 2 --num_workers 1 \
-          --dist_timeout 60 --progress off --model_path '"$work"'/m$rank.pt \
-          > '"$work"'/out$rank.txt 2> '"$work"'/err$rank.txt &
-      pids+=($!)
-    done
-    status=0
-    for p in "${pids[@]}"; do wait $p || status=1; done
-    ls /dev/shm > '"$work"'/shm'"$node"'.txt
+    "$1" --nnodes 2 --node-rank "$2" --nproc-per-node 2 --master-addr "$3" --master-port "$4" --no-python \
+        --log-dir "$5/logs$2" --redirects 3 \
+      "$6" --h5 "$5/data.h5" --shared_memory --fingerprint_dir "$5/fp$2" --gloo_interface "$7" \
+        --base_channels 4 --depth 2 --batch 2 --epochs 2 --num_workers 1 --dist_timeout 60 \
+        --progress off --model_path "$5/m$2.pt" > "$5/torchrun$2.txt" 2>&1
+    status=$?
+    ls /dev/shm > "$5/shm$2.txt"
     exit $status
-  '
+  ' node "$torchrun" "$node" "$addr_a" "$port" "$work" "$trainer" "$veth" || status=1
+  # torchrun's files: <log dir>/<run id>/attempt_0/<local rank>/{stdout,stderr}.log
+  for local in 0 1; do
+    local rank=$((node * 2 + local))
+    cat "$work"/logs$node/*/attempt_0/$local/stdout.log > "$work/out$rank.txt" 2>/dev/null || true
+    cat "$work"/logs$node/*/attempt_0/$local/stderr.log > "$work/err$rank.txt" 2>/dev/null || true
+  done
+  return $status
 }
 run_node "$ns_a" 0 "$veth_a" & node_a=$!
 run_node "$ns_b" 1 "$veth_b" & node_b=$!
@@ -97,7 +85,12 @@ status=0
 wait $node_a || status=1
 wait $node_b || status=1
 
-fail() { echo "FAIL: $*"; for r in 0 1 2 3; do echo "--- rank $r"; cat "$work/out$r.txt" "$work/err$r.txt"; done; exit 1; }
+fail() {
+  echo "FAIL: $*"
+  for n in 0 1; do echo "--- torchrun on node $n"; cat "$work/torchrun$n.txt"; done
+  for r in 0 1 2 3; do echo "--- rank $r"; cat "$work/out$r.txt" "$work/err$r.txt"; done
+  exit 1
+}
 [[ $status == 0 ]] || fail "a rank exited with an error"
 grep -q "epoch 2/2" "$work/out0.txt" || fail "rank 0 did not finish two epochs"
 for node in 0 1; do

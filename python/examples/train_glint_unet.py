@@ -1,11 +1,11 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Trains the glint UNet from Python with PyTorch, on the shared cache.
 
 The flags of the original design; with --shared_memory every process on the
 machine (this one, its DataLoader workers, other Python or C++ trainers of
 the same file) maps one copy of the data:
 
-    PYTHONPATH=build/python /usr/bin/python3 python/examples/train_glint_unet.py \\
+    PYTHONPATH=build/python .venv/bin/python python/examples/train_glint_unet.py \\
         --h5 train_256.h5 --shared_memory --loss focal --model_path model_focal.pt
 
 The checkpoint has the layout of train_glint_unet (C++), so glint_predict and

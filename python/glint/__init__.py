@@ -23,6 +23,7 @@ from glint._glint import (
     PermissionDeniedError,
     Segment,
     UnsupportedError,
+    __version__,
     cleanup,
     cleanup_all,
     fingerprint,
@@ -32,6 +33,6 @@ from glint._glint import (
 
 __all__ = [
     "CorruptError", "Error", "InvalidArgumentError", "IOFailureError", "NoSpaceError",
-    "NotFoundError", "PermissionDeniedError", "Segment", "UnsupportedError",
+    "NotFoundError", "PermissionDeniedError", "Segment", "UnsupportedError", "__version__",
     "cleanup", "cleanup_all", "fingerprint", "list_segments", "open_shared",
 ]

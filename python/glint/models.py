@@ -14,7 +14,7 @@ nn.ConvTranspose2d's parameters) runs as a 1x1 convolution and a pixel
 shuffle, which oneDNN runs in bfloat16 under CPU autocast, and ReLU runs in
 place; under autocast the head's bias is added in float32 (float32 logits). UNet(..., textbook=True) computes the same function the way it is
 usually written (ConvTranspose2d, ReLU out of place): the reference the
-trainer's benchmark measures against (scripts/train_step_torch.py).
+trainer's benchmark measures against (scripts/bench/training/train_step_torch.py).
 """
 
 import math

@@ -64,8 +64,8 @@ void bind_errors(py::module_& m) {
   g_error = error.release().ptr();
   for (size_t i = 0; i < kClasses.size(); ++i) {
     const ErrorClass& c = kClasses[i];
-    py::tuple bases = c.builtin_base ? py::make_tuple(py::handle(g_error), py::handle(c.builtin_base))
-                                     : py::make_tuple(py::handle(g_error));
+    py::tuple bases = c.builtin_base ? py::tuple(py::make_tuple(py::handle(g_error), py::handle(c.builtin_base)))
+                                     : py::tuple(py::make_tuple(py::handle(g_error)));
     py::object type = new_exception(c.name, bases.ptr(), c.doc);
     m.attr(c.name) = type;
     g_classes[i] = type.release().ptr();

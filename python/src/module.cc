@@ -10,4 +10,5 @@ PYBIND11_MODULE(_glint, m) {
   glint::python::bind_errors(m);
   glint::python::bind_cache(m);
   glint::python::bind_inventory(m);
+  m.attr("__version__") = GLINT_VERSION;  // the project's version in CMakeLists.txt
 }

@@ -64,6 +64,6 @@ def segment_pss_kib(segment_path, pid="self"):
 
 
 def run_python(code, *args, timeout=120, **kwargs):
-    """Runs `code` in a fresh /usr/bin/python3 with this package on its path."""
+    """Runs `code` in a fresh interpreter (this one) with this package on its path."""
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=timeout, env=os.environ.copy(), **kwargs)

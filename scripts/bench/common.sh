@@ -1,22 +1,28 @@
 # The preamble the benchmark scripts share (sourced, not run).
 #
 #   source "$(dirname "${BASH_SOURCE[0]}")/bench/common.sh"
-#   bench_init NAME [TOOL...]   # sets root, build, py; checks the tools
+#   (sets root, GLINT_PY and PYTHONPATH)
+#   bench_init NAME [TOOL...]   # sets build; checks the tools
 #   bench_configure             # configures $build if it is new
 #   bench_build TARGET...       # configures, then builds the targets into $build
 #   bench_workdir PREFIX        # sets work
 
-# Sets root (the source tree), build ($BUILD_DIR, default build-bench) and py
-# (Debian's /usr/bin/python3, where python3-torch lives); stops with one line
-# naming the first of cmake, ninja, python and the TOOLs that is missing.
+# The interpreter of every benchmark: the project's environment, made by
+# scripts/install_deps.sh (torch, numpy, h5py), unless GLINT_PYTHON names another.
+# The Python modules run their own children with sys.executable, this one.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+GLINT_PY="${GLINT_PYTHON:-$root/.venv/bin/python}"
+# The package scripts/bench, for `"$GLINT_PY" -m bench.TOPIC.run`.
+export PYTHONPATH="$root/scripts${PYTHONPATH:+:$PYTHONPATH}"
+
+# Sets build ($BUILD_DIR, default build-bench); stops with one line naming the
+# first of cmake, ninja, the interpreter and the TOOLs that is missing.
 bench_init() {
   bench_name=$1
   shift
-  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   build="${BUILD_DIR:-$root/build-bench}"
-  py=/usr/bin/python3
   local tool
-  for tool in cmake ninja "$py" "$@"; do
+  for tool in cmake ninja "$GLINT_PY" "$@"; do
     command -v "$tool" >/dev/null ||
       { echo "$bench_name: '$tool' is missing; run scripts/install_deps.sh" >&2; exit 1; }
   done

@@ -1,4 +1,4 @@
-"""The benchmark report (scripts/bench) rebuilds docs/BENCHMARKS.md from bench/last_results.json."""
+"""The benchmark report (scripts/bench) rebuilds docs/BENCHMARKS.md from bench/results/cache.json."""
 import os
 import re
 import sys
@@ -6,8 +6,8 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
-from bench import report  # noqa: E402
-from bench.targets import ATTACH_VARIANTS, DATASETS, figures, result_titles  # noqa: E402
+from bench.cache import report  # noqa: E402
+from bench.cache.targets import ATTACH_VARIANTS, DATASETS, figures, result_titles  # noqa: E402
 
 
 def without_volatile_parts(text):
@@ -18,7 +18,7 @@ def without_volatile_parts(text):
 
 def test_report_reproduces_the_committed_document(tmp_path):
     import json
-    with open(os.path.join(ROOT, "bench", "last_results.json")) as f:
+    with open(os.path.join(ROOT, "bench", "results", "cache.json")) as f:
         results = json.load(f)
     notes = report.read_notes(os.path.join(ROOT, "bench", "analysis_notes.md"))
     text = report.render(results, str(tmp_path), notes, more=[])
@@ -44,8 +44,8 @@ def test_more_figures_links_every_page_of_docs_benchmarks(tmp_path):
 
 
 def test_targets_table_is_consistent():
-    onlys = [f.only for f in figures()]
-    assert onlys == ["md5", "attach", "load", "memory", "train", "growth"]
+    names = [f.name for f in figures()]
+    assert names == ["md5", "attach", "load", "memory", "train", "growth"]
     assert len({k for k, _ in result_titles()}) == len(result_titles())
     assert len({d.key for d in DATASETS}) == len(DATASETS)
     assert [v.key for v in ATTACH_VARIANTS][0] == "noop"

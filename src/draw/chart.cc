@@ -74,22 +74,34 @@ void draw_series(Canvas& c, const Frame& f, const Series& s) {
   }
 }
 
-void draw_legend(Canvas& c, const Frame& f, const Panel& p) {
-  int widest = 0;
-  for (const Series& s : p.series) widest = std::max(widest, text_width(s.label));
-  const int w = widest + 40, h = static_cast<int>(p.series.size()) * 17 + 6;
-  const int left = f.left + f.width - w - 6, top = f.top + 6;
-  c.fill(left, top, w, h, kWhite);
-  c.frame(left, top, w, h, kGrid);
-  for (size_t i = 0; i < p.series.size(); ++i) {
-    const int y = top + 4 + static_cast<int>(i) * 17;
-    c.line(left + 6, y + 8, left + 28, y + 8, p.series[i].color, true, p.series[i].dashed);
-    draw_text(c, left + 34, y, p.series[i].label, kText);
+bool has_values(const Panel& p) {
+  for (const Series& s : p.series) {
+    if (std::any_of(s.y.begin(), s.y.end(), [](double v) { return std::isfinite(v); })) return true;
   }
+  return false;
 }
 
-void draw_panel(Canvas& c, const Frame& f, const Panel& p, const std::vector<double>& x_ticks) {
-  draw_text(c, f.left, f.top - kTextHeight - 2, p.title, kText);
+std::vector<LegendEntry> legend_entries(const Panel& p) {
+  if (!p.legend.empty()) return p.legend;
+  std::vector<LegendEntry> entries;
+  for (const Series& s : p.series) entries.push_back({s.label, s.color, s.dashed});
+  return entries;
+}
+
+// The legend's box spans the plot's width less the title and a margin.
+int legend_width(const Panel& p, int plot_width) { return plot_width - text_width(p.title) - 16; }
+
+// `reserved`: pixels at the right end of the header line taken by something
+// else (the chart's title runs into the first panel's header).
+LegendLayout panel_legend(const Panel& p, int plot_width, int reserved) {
+  if (!has_values(p)) return {};
+  return layout_legend(legend_entries(p), legend_width(p, plot_width) - reserved);
+}
+
+void draw_panel(Canvas& c, const Frame& f, const Panel& p, const LegendLayout& legend,
+                const std::vector<double>& x_ticks) {
+  const int header_top = f.top - legend.rows * kLegendRowHeight;
+  draw_text(c, f.left, header_top, p.title, kText);
   for (double t : nice_ticks(f.y0, f.y1, f.log_y)) {
     if (t < f.y0 * (1 - 1e-9) || t > f.y1 * (1 + 1e-9)) continue;
     const int y = static_cast<int>(std::lround(f.py(t)));
@@ -100,17 +112,32 @@ void draw_panel(Canvas& c, const Frame& f, const Panel& p, const std::vector<dou
     const int x = static_cast<int>(std::lround(f.px(t)));
     c.line(x, f.top, x, f.top + f.height - 1, kGrid);
   }
-  bool any = false;
-  for (const Series& s : p.series) {
-    any = any || std::any_of(s.y.begin(), s.y.end(), [](double v) { return std::isfinite(v); });
-    draw_series(c, f, s);
-  }
+  for (const Series& s : p.series) draw_series(c, f, s);
   c.frame(f.left, f.top, f.width, f.height, kBlack);
-  if (any) {
-    draw_legend(c, f, p);
+  if (has_values(p)) {
+    draw_legend(c, legend_entries(p), legend, f.left + f.width - legend.width, header_top);
   } else if (!p.empty_note.empty()) {
     draw_text(c, f.left + f.width / 2, f.top + f.height / 2 - kTextHeight / 2, p.empty_note, kText, Align::kCenter);
   }
+}
+
+// The epochs of all series, padded so that end points are not on the frame.
+std::pair<double, double> x_range(const std::vector<Panel>& panels) {
+  double x0 = std::numeric_limits<double>::infinity(), x1 = -x0;
+  for (const Panel& p : panels) {
+    for (const Series& s : p.series) {
+      for (double x : s.x) {
+        x0 = std::min(x0, x);
+        x1 = std::max(x1, x);
+      }
+    }
+  }
+  if (!std::isfinite(x0)) {
+    x0 = 0;
+    x1 = 1;
+  }
+  const double pad = std::max(0.5, (x1 - x0) * 0.03);
+  return {x0 - pad, x1 + pad};
 }
 
 }  // namespace
@@ -133,28 +160,25 @@ std::vector<double> nice_ticks(double lo, double hi, bool log_scale, bool intege
 
 Canvas draw_chart(const std::vector<Panel>& panels, const ChartOptions& o) {
   const int n = static_cast<int>(panels.size());
-  Canvas c(o.width, kTop + n * o.panel_height + (n - 1) * kGap + kBottom, kWhite);
-  draw_text(c, o.width / 2, 6, o.title, kBlack, Align::kCenter);
-  double x0 = std::numeric_limits<double>::infinity(), x1 = -x0;
+  const int plot_width = o.width - kLeft - kRight;
+  std::vector<LegendLayout> legends;
+  int extra = 0;  // legend rows beyond the first, which the header line holds
+  // The centred title shares the first header line: the legend stays right of it.
+  const int title_right = o.title.empty() ? 0 : (o.width + text_width(o.title)) / 2 + 12;
   for (const Panel& p : panels) {
-    for (const Series& s : p.series) {
-      for (double x : s.x) {
-        x0 = std::min(x0, x);
-        x1 = std::max(x1, x);
-      }
-    }
+    const int box_left = kLeft + plot_width - legend_width(p, plot_width);
+    const int reserved = legends.empty() ? std::max(0, title_right - box_left) : 0;
+    legends.push_back(panel_legend(p, plot_width, reserved));
+    extra += (legends.back().rows - 1) * kLegendRowHeight;
   }
-  if (!std::isfinite(x0)) {
-    x0 = 0;
-    x1 = 1;
-  }
-  const double pad = std::max(0.5, (x1 - x0) * 0.03);
-  x0 -= pad;
-  x1 += pad;
+  Canvas c(o.width, kTop + extra + n * o.panel_height + (n - 1) * kGap + kBottom, kWhite);
+  draw_text(c, o.width / 2, 6, o.title, kBlack, Align::kCenter);
+  const auto [x0, x1] = x_range(panels);
   std::vector<double> x_ticks;
   for (double t : nice_ticks(x0, x1, false, /*integers=*/true)) {
     if (t >= x0 && t <= x1) x_ticks.push_back(t);
   }
+  int top = kTop;
   for (int i = 0; i < n; ++i) {
     double y0 = 0, y1 = 1;
     y_range(panels[i], y0, y1);
@@ -164,9 +188,10 @@ Canvas draw_chart(const std::vector<Panel>& panels, const ChartOptions& o) {
       y0 /= 1.2;
       y1 *= 1.2;
     }
-    const Frame f{kLeft, kTop + i * (o.panel_height + kGap), o.width - kLeft - kRight, o.panel_height,
-                  x0, x1, y0, y1, log_y};
-    draw_panel(c, f, panels[i], x_ticks);
+    top += (legends[i].rows - 1) * kLegendRowHeight;
+    const Frame f{kLeft, top, plot_width, o.panel_height, x0, x1, y0, y1, log_y};
+    draw_panel(c, f, panels[i], legends[i], x_ticks);
+    top += o.panel_height + kGap;
     if (i == n - 1) {
       for (double t : x_ticks) {
         draw_text(c, static_cast<int>(std::lround(f.px(t))), f.top + f.height + 4, tick_text(t), kText, Align::kCenter);

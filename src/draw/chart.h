@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "draw/legend.h"
 #include "draw/png_canvas.h"
 
 namespace glint::draw {
@@ -25,6 +26,9 @@ struct Panel {
   bool log_y = false;                // logarithmic y axis (values must be > 0)
   std::optional<double> y_min, y_max;  // fixed limits; else from the data
   std::string empty_note;            // written in the panel when no series has a value
+  // Drawn above the plot area, right of the title (draw/legend.h), never
+  // over the data. Empty: one entry per series (label, colour, dashes).
+  std::vector<LegendEntry> legend = {};
 };
 
 struct ChartOptions {
@@ -35,6 +39,7 @@ struct ChartOptions {
 };
 
 // Draws the panels, one below the other, with grid, tick labels, legends.
+// A panel whose legend needs more than one row gets taller by the extra rows.
 Canvas draw_chart(const std::vector<Panel>& panels, const ChartOptions& options);
 
 // "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of

@@ -17,6 +17,12 @@ Canvas::Canvas(int width, int height, Rgb background)
   fill(0, 0, width, height, background);
 }
 
+Rgb Canvas::pixel(int x, int y) const {
+  if (x < 0 || y < 0 || x >= width_ || y >= height_) return {};
+  const uint8_t* p = &rgb_[(static_cast<size_t>(y) * width_ + x) * 3];
+  return {p[0], p[1], p[2]};
+}
+
 void Canvas::set(int x, int y, Rgb c) {
   if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
   uint8_t* p = &rgb_[(static_cast<size_t>(y) * width_ + x) * 3];
@@ -93,21 +99,28 @@ void Canvas::frame(int left, int top, int width, int height, Rgb color) {
   line(left + width - 1, top, left + width - 1, top + height - 1, color);
 }
 
-std::string Canvas::write_png(const std::string& path) const {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!file) return "cannot create " + path + ": " + errno_text(errno);
+namespace {
+
+void append_to_string(png_structp png, png_bytep data, png_size_t length) {
+  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), length);
+}
+
+}  // namespace
+
+std::string Canvas::encode_png() const {
+  std::string out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, quiet_png_error, quiet_png_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {
     png_destroy_write_struct(&png, nullptr);
-    return "libpng could not start writing " + path;
+    return "";
   }
-  // libpng reports errors by longjmp: nothing with a destructor is live below.
+  // libpng reports errors by longjmp: nothing with a destructor is created below.
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
-    return "libpng failed writing " + path + " (disk full?)";
+    return "";
   }
-  png_init_io(png, file.get());
+  png_set_write_fn(png, &out, append_to_string, /*output_flush_fn=*/nullptr);
   png_set_IHDR(png, info, width_, height_, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
@@ -116,6 +129,17 @@ std::string Canvas::write_png(const std::string& path) const {
   }
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
+  return out;
+}
+
+std::string Canvas::write_png(const std::string& path) const {
+  const std::string png = encode_png();
+  if (png.empty()) return "libpng could not encode the picture for " + path;
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
+  if (!file) return "cannot create " + path + ": " + errno_text(errno);
+  if (std::fwrite(png.data(), 1, png.size(), file.get()) != png.size() || std::fflush(file.get()) != 0) {
+    return "cannot write " + path + ": " + errno_text(errno);
+  }
   return "";
 }
 

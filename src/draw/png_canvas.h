@@ -19,6 +19,8 @@ class Canvas {
 
   int width() const { return width_; }
   int height() const { return height_; }
+  // The colour at (x, y); black outside the picture.
+  Rgb pixel(int x, int y) const;
 
   // Draws a height x width grey image (row-major floats, any range: scaled
   // so that its min is black and its max white), each pixel as a
@@ -38,7 +40,10 @@ class Canvas {
   // Mixes `color` into pixel (x, y) with weight alpha in [0, 1].
   void blend(int x, int y, Rgb color, double alpha);
 
-  // Writes an 8-bit RGB PNG. Returns "" or a one-line error.
+  // The picture as the bytes of an 8-bit RGB PNG file (what TensorBoard
+  // images hold); "" only if libpng fails (out of memory).
+  std::string encode_png() const;
+  // Writes those bytes to `path`. Returns "" or a one-line error.
   std::string write_png(const std::string& path) const;
 
  private:

@@ -14,7 +14,10 @@ namespace glint::draw {
 namespace {
 
 constexpr Rgb kBlue{31, 119, 180}, kOrange{255, 127, 14}, kGreen{44, 160, 44}, kRed{214, 39, 40},
-    kPurple{148, 103, 189};
+    kPurple{148, 103, 189}, kGrey{110, 110, 110};
+// Run colours (matplotlib's tab10), in order.
+constexpr Rgb kRunColors[] = {kBlue,           kOrange,         kGreen,         kRed,           kPurple,
+                              {140, 86, 75},   {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 
 // One log key as a series; null (no validation) is a gap.
 Series series(const std::map<long, nlohmann::json>& epochs, std::string_view key, std::string label, Rgb color,
@@ -40,6 +43,15 @@ bool spans_decades(const Panel& p) {
     }
   }
   return lo > 0 && std::isfinite(lo) && hi / lo > 20;
+}
+
+Rgb run_color(size_t i) { return kRunColors[i % std::size(kRunColors)]; }
+
+// One series per run of `key`, labelled with the run's name.
+Panel runs_panel(const std::vector<RunLog>& runs, std::string title, std::string_view key) {
+  Panel p{std::move(title), {}, false, 0.0, {}, "no validation set (--val_split 0)"};
+  for (size_t i = 0; i < runs.size(); ++i) p.series.push_back(series(runs[i].epochs, key, runs[i].name, run_color(i)));
+  return p;
 }
 
 }  // namespace
@@ -77,6 +89,24 @@ Canvas plot_train_log(const std::map<long, nlohmann::json>& epochs, const std::s
   ChartOptions o;
   o.title = title;
   return draw_chart({loss, error, rates}, o);
+}
+
+Canvas plot_train_logs(const std::vector<RunLog>& runs, const std::string& title) {
+  Panel loss{"loss", {}, false, {}, {}, ""};
+  for (size_t i = 0; i < runs.size(); ++i) {
+    loss.series.push_back(series(runs[i].epochs, "train_loss", runs[i].name, run_color(i), /*dashed=*/true));
+    loss.series.push_back(series(runs[i].epochs, "val_loss", runs[i].name, run_color(i)));
+    loss.legend.push_back({runs[i].name, run_color(i)});
+  }
+  loss.legend.push_back({"validation", kGrey});
+  loss.legend.push_back({"train", kGrey, /*dashed=*/true});
+  loss.log_y = spans_decades(loss);
+  Panel error = runs_panel(runs, "localisation error of matched glints, pixels", "loc_error_px");
+  Panel f1 = runs_panel(runs, "F1 (validation)", "f1");
+  f1.y_max = 1.05;
+  ChartOptions o;
+  o.title = title;
+  return draw_chart({loss, error, f1}, o);
 }
 
 }  // namespace glint::draw

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "draw/png_canvas.h"
 #include <nlohmann/json_fwd.hpp>
@@ -21,5 +22,16 @@ std::map<long, nlohmann::json> read_train_log(const std::string& path);
 // and F1. Partial epochs are hollow points. `title` is drawn as given ("" draws
 // none; glint_plot_log passes "<file>: N of M epochs" by default).
 Canvas plot_train_log(const std::map<long, nlohmann::json>& epochs, const std::string& title);
+
+// One run's log and the name it is shown under.
+struct RunLog {
+  std::string name;
+  std::map<long, nlohmann::json> epochs;  // as read_train_log returns
+};
+
+// Several runs overlaid, one colour per run (ten colours, then repeated):
+// train (dashed) and validation (solid) loss, loc_error_px, and F1 per
+// epoch. Legends name the runs above each panel, never over the data.
+Canvas plot_train_logs(const std::vector<RunLog>& runs, const std::string& title);
 
 }  // namespace glint::draw

@@ -1,4 +1,4 @@
-// Pictures of predictions: the image in grey (first channel, min black, max
+// Pictures of predictions (drawn by draw/marked_images.h): the image in grey (first channel, min black, max
 // white), red rings on predicted glints, green crosses on true ones.
 // Small images are enlarged (up to 8x) so that a 64x64 image is 256 wide.
 #pragma once

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "train/checkpoint_contents.h"
@@ -68,10 +69,6 @@ std::string shape_text(const torch::Tensor& t) {
   return out.str();
 }
 
-std::string state_key(const torch::Tensor& param) {
-  return c10::guts::to_string(param.unsafeGetTensorImpl());
-}
-
 void restore_model(const Contents& c, const std::string& path, torch::nn::Module& model) {
   std::unordered_map<std::string, torch::Tensor> stored(c.model.begin(), c.model.end());
   std::vector<std::pair<std::string, torch::Tensor>> wanted;
@@ -98,13 +95,13 @@ void restore_optimizer(const AdamContents& a, const std::string& path, torch::nn
   auto& group = optimizer.param_groups().at(0);
   static_cast<torch::optim::AdamOptions&>(group.options())
       .lr(a.lr).betas({a.beta1, a.beta2}).eps(a.eps).weight_decay(a.weight_decay).amsgrad(a.amsgrad);
-  std::unordered_map<std::string, bool> in_group;
-  for (const auto& p : group.params()) in_group[state_key(p)] = true;
+  std::unordered_set<void*> in_group;
+  for (const auto& p : group.params()) in_group.insert(checkpoint::state_key(p));
   int64_t index = -1;
   for (const auto& item : model.named_parameters()) {
     ++index;
     const auto& param = item.value();
-    const std::string key = state_key(param);
+    void* const key = checkpoint::state_key(param);
     if (!in_group.count(key)) {
       fail(path, "the optimizer does not hold model parameter " + item.key() +
                      "; build it from model->parameters()");
@@ -140,7 +137,7 @@ void restore_optimizer(const AdamContents& a, const std::string& path, torch::nn
 void save_checkpoint(const std::string& path, torch::nn::Module& model,
                      const torch::optim::Adam* optimizer, const CheckpointMeta& meta) {
   const auto dict = checkpoint::make_v2(model, optimizer, meta);
-  write_atomically(path, torch::pickle_save(c10::IValue(dict)));
+  write_atomically(path, checkpoint::weights_only_pickle(c10::IValue(dict)));
 }
 
 CheckpointMeta read_checkpoint_meta(const std::string& path) { return read_contents(path).meta; }

@@ -43,6 +43,16 @@ struct Contents {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what);
 
+// torch::pickle_save's zip archive (torch.save's format), pickled without the
+// type tags (torch.jit._pickle.restore_type_tag) that torch::pickle_save puts
+// on every dict and list: torch.load's default weights_only=True (torch
+// >= 2.6) refuses them. `value` must hold only dicts, generic lists, tuples,
+// strings, numbers, bools and tensors; those all load with weights_only=True.
+std::vector<char> weights_only_pickle(const c10::IValue& value);
+
+// The key of a parameter's slot in torch::optim::Optimizer::state().
+inline void* state_key(const torch::Tensor& param) { return param.unsafeGetTensorImpl(); }
+
 // A dict of a checkpoint read with the file's path and the key's full name in
 // every error: "checkpoint ck.pt: key 'meta.epoch' has type str, expected int".
 class Fields {

@@ -14,6 +14,7 @@
 
 #include "support/temp_dir.h"
 #include "train/checkpoint.h"
+#include "train/checkpoint_contents.h"
 #include "train/unet.h"
 
 namespace glint::train {
@@ -132,7 +133,7 @@ TEST(CheckpointFormatTest, VersionOneFlatLayoutStillLoads) {
     EXPECT_TRUE(torch::equal(p.value(), loaded->named_parameters()[p.key()])) << p.key();
   }
   EXPECT_EQ(loaded_adam.param_groups()[0].options().get_lr(), 1e-2);
-  const auto key = c10::guts::to_string(loaded->named_parameters()["head.bias"].unsafeGetTensorImpl());
+  const auto key = checkpoint::state_key(loaded->named_parameters()["head.bias"]);
   const auto& state = static_cast<const torch::optim::AdamParamState&>(*loaded_adam.state().at(key));
   EXPECT_EQ(state.step(), 5);
   EXPECT_EQ(state.exp_avg().item<float>(), 0.25f);

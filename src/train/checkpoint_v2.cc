@@ -14,10 +14,6 @@ Dict string_dict() { return Dict(c10::StringType::get(), c10::AnyType::get()); }
 // Snapshot on CPU that later training steps cannot change.
 torch::Tensor saved(const torch::Tensor& t) { return t.detach().to(torch::kCPU).clone(); }
 
-std::string state_key(const torch::Tensor& param) {
-  return c10::guts::to_string(param.unsafeGetTensorImpl());
-}
-
 Dict meta_dict(const CheckpointMeta& meta) {
   Dict unet(c10::StringType::get(), c10::IntType::get());
   unet.insert("in_channels", meta.unet.in_channels);
@@ -43,8 +39,10 @@ Dict meta_dict(const CheckpointMeta& meta) {
 Dict optimizer_dict(torch::nn::Module& model, const torch::optim::Adam& optimizer) {
   const auto& o = static_cast<const torch::optim::AdamOptions&>(optimizer.param_groups().at(0).options());
   Dict state(c10::IntType::get(), c10::AnyType::get());
-  c10::List<int64_t> params;
-  c10::List<std::string> names;
+  // Generic lists: a List[int] would be pickled as torch.jit._pickle.build_intlist,
+  // which torch.load(weights_only=True) refuses.
+  c10::impl::GenericList params(c10::AnyType::get());
+  c10::impl::GenericList names(c10::AnyType::get());
   int64_t index = 0;
   for (const auto& item : model.named_parameters()) {
     params.push_back(index);

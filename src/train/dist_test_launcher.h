@@ -1,7 +1,8 @@
-// Tests' stand-in for torchrun's agent (Debian's torchrun 1.13 does not start
-// under Python 3.11): it hosts the c10d TCPStore that torchrun's agent hosts,
-// and gives each rank exactly the environment torchrun gives its workers
-// (torch/distributed/elastic/agent/server/local_elastic_agent.py).
+// Tests' stand-in for torchrun's agent, for the cases the real torchrun
+// (torchrun_test.cc) cannot produce: ranks with different flags, a stopped
+// rank, a rendezvous that never completes. It hosts the c10d TCPStore that
+// torchrun's agent hosts, and gives each rank the environment torchrun gives
+// its workers (torch/distributed/elastic/agent/server/local_elastic_agent.py).
 #pragma once
 
 #include <arpa/inet.h>
@@ -56,7 +57,7 @@ struct Placement {
   int restart_count = 0;
 };
 
-// The variables torchrun 1.13 sets for a worker with the static rendezvous
+// The variables torchrun sets for a worker with the static rendezvous
 // (its default for --master_addr/--master_port launches), plus the error file
 // of its multiprocessing layer.
 inline std::vector<std::string> torchrun_env(const Placement& p, const std::string& master_addr, int master_port,

@@ -1,6 +1,6 @@
 #include "train/distributed.h"
 
-#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#include <torch/csrc/distributed/c10d/Backend.hpp>
 
 #include <condition_variable>
 #include <mutex>

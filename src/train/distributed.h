@@ -24,7 +24,7 @@
 #include "train/dist_store.h"
 
 namespace c10d {
-class ProcessGroup;
+class Backend;
 class Work;
 }  // namespace c10d
 
@@ -84,7 +84,7 @@ class DataParallel {
   DistOptions options_;
   int port_ = 0;
   c10::intrusive_ptr<c10d::Store> store_;
-  c10::intrusive_ptr<c10d::ProcessGroup> group_;
+  c10::intrusive_ptr<c10d::Backend> group_;
   std::unique_ptr<Liveness> liveness_;
   bool abandoned_ = false;
   AllReduceStats gradient_stats_;

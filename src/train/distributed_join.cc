@@ -2,14 +2,13 @@
 // c10d without a way to interrupt them, so they run on a helper thread while
 // this one watches for a stop signal and the deadline; on either, the helper
 // is left behind (the process then ends with _exit, see dist_store.h).
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "train/dist_liveness.h"
 #include "train/distributed.h"
+#include "train/gloo_backend.h"
 #include "train/trainer_signal.h"
 
 namespace glint::train {
@@ -26,10 +25,10 @@ bool is_loopback(const std::string& addr) {
   return addr == "localhost" || addr.rfind("127.", 0) == 0 || addr == "::1";
 }
 
-std::shared_ptr<::gloo::transport::Device> gloo_device(const DistOptions& o) {
-  if (!o.interface.empty()) return c10d::ProcessGroupGloo::createDeviceForInterface(o.interface);
-  if (is_loopback(o.master_addr)) return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
-  return c10d::ProcessGroupGloo::createDefaultDevice();
+GlooDevice gloo_device(const DistOptions& o) {
+  if (!o.interface.empty()) return {.interface = o.interface, .hostname = {}};
+  if (is_loopback(o.master_addr)) return {.interface = {}, .hostname = "127.0.0.1"};
+  return {};
 }
 
 struct Joining {
@@ -39,7 +38,7 @@ struct Joining {
   std::string error;
   int port = 0;  // once the store is open
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<c10d::Backend> group;
 };
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -70,9 +69,7 @@ void DataParallel::join(const std::function<void(int port)>& on_listening) {
       }
       if (on_listening) on_listening(open.port);
       glint_keys(open.store)->set(joined_key(o.rank), std::vector<uint8_t>{'1'});
-      auto go = c10d::ProcessGroupGloo::Options::create(kGlooTimeout);
-      go->devices.push_back(gloo_device(o));
-      auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(gloo_keys(open.store), o.rank, o.world_size, go);
+      auto group = make_gloo_backend(gloo_keys(open.store), o.rank, o.world_size, gloo_device(o), kGlooTimeout);
       std::lock_guard lock(joining->mu);
       joining->store = open.store;
       joining->group = group;

@@ -57,7 +57,7 @@ RunMode run_mode(const std::string& flag, const torch::Device& device) {
   mode.device = device;
   mode.precision = resolve_precision(flag, device);
   mode.channels_last = device.is_cpu();
-  // For side-by-side measurements (scripts/bench_training.sh).
+  // For side-by-side measurements (scripts/run_benchmarks.sh --only training).
   if (const char* layout = std::getenv(kLayoutSwitch); layout != nullptr && std::string(layout) == "0") {
     mode.channels_last = false;
   }
@@ -99,31 +99,19 @@ torch::Tensor to_input(const torch::Tensor& images, const RunMode& mode) {
 AutocastScope::AutocastScope(const RunMode& mode) {
   if (mode.precision != Precision::kBf16) return;
   active_ = true;
-  cuda_ = mode.device.is_cuda();
-  if (cuda_) {
-    was_enabled_ = at::autocast::is_enabled();
-    was_dtype_ = at::autocast::get_autocast_gpu_dtype();
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-    at::autocast::set_enabled(true);
-  } else {
-    was_enabled_ = at::autocast::is_cpu_enabled();
-    was_dtype_ = at::autocast::get_autocast_cpu_dtype();
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    at::autocast::set_cpu_enabled(true);
-  }
+  device_type_ = mode.device.type();
+  was_enabled_ = at::autocast::is_autocast_enabled(device_type_);
+  was_dtype_ = at::autocast::get_autocast_dtype(device_type_);
+  at::autocast::set_autocast_dtype(device_type_, at::kBFloat16);
+  at::autocast::set_autocast_enabled(device_type_, true);
   at::autocast::increment_nesting();
 }
 
 AutocastScope::~AutocastScope() {
   if (!active_) return;
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-  if (cuda_) {
-    at::autocast::set_enabled(was_enabled_);
-    at::autocast::set_autocast_gpu_dtype(was_dtype_);
-  } else {
-    at::autocast::set_cpu_enabled(was_enabled_);
-    at::autocast::set_autocast_cpu_dtype(was_dtype_);
-  }
+  at::autocast::set_autocast_enabled(device_type_, was_enabled_);
+  at::autocast::set_autocast_dtype(device_type_, was_dtype_);
 }
 
 torch::Tensor float_logits(const torch::Tensor& logits) {

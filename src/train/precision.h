@@ -71,7 +71,7 @@ class AutocastScope {
 
  private:
   bool active_ = false;
-  bool cuda_ = false;
+  c10::DeviceType device_type_ = c10::DeviceType::CPU;
   bool was_enabled_ = false;
   at::ScalarType was_dtype_ = at::kFloat;
 };

@@ -44,15 +44,15 @@ TEST(PrecisionTest, AutocastScopeRunsConvolutionsInBf16AndRestoresTheState) {
   bf16.precision = Precision::kBf16;
   const auto x = torch::rand({2, 3, 8, 8});
   const auto w = torch::rand({4, 3, 3, 3});
-  ASSERT_FALSE(at::autocast::is_cpu_enabled());
+  ASSERT_FALSE(at::autocast::is_autocast_enabled(at::kCPU));
   {
     AutocastScope scope(bf16);
-    EXPECT_TRUE(at::autocast::is_cpu_enabled());
+    EXPECT_TRUE(at::autocast::is_autocast_enabled(at::kCPU));
     const auto y = torch::conv2d(x, w);
     EXPECT_EQ(y.scalar_type(), torch::kBFloat16);
     EXPECT_EQ(float_logits(y).scalar_type(), torch::kFloat);
   }
-  EXPECT_FALSE(at::autocast::is_cpu_enabled());
+  EXPECT_FALSE(at::autocast::is_autocast_enabled(at::kCPU));
   RunMode fp32;
   AutocastScope none(fp32);
   EXPECT_EQ(torch::conv2d(x, w).scalar_type(), torch::kFloat);

@@ -1,5 +1,10 @@
 #include "train/runtime_info.h"
 
+#include <ATen/Version.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -10,11 +15,6 @@
 
 namespace glint::train {
 namespace {
-
-template <typename Fn>
-Fn symbol(const char* name) {
-  return reinterpret_cast<Fn>(::dlsym(RTLD_DEFAULT, name));
-}
 
 std::string real_path(const char* path) {
   char buf[PATH_MAX];
@@ -30,23 +30,6 @@ std::string library_of(void* address) {
 
 bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
-}
-
-// oneDNN 2.x's dnnl_cpu_isa_t values.
-const char* isa_name(int isa) {
-  switch (isa) {
-    case 0x1: return "sse41";
-    case 0x3: return "avx";
-    case 0x7: return "avx2";
-    case 0x407: return "avx2_vnni";
-    case 0xf: return "avx512_mic";
-    case 0x1f: return "avx512_mic_4ops";
-    case 0x27: return "avx512_core";
-    case 0x67: return "avx512_core_vnni";
-    case 0xe7: return "avx512_core_bf16";
-    case 0x3e7: return "avx512_core_amx";
-    default: return nullptr;
-  }
 }
 
 }  // namespace
@@ -65,14 +48,27 @@ BlasInfo loaded_blas() {
   // directory): look for OpenBLAS among the dependencies of the library that
   // defines sgemm_, not in the whole process, where another OpenBLAS may be
   // loaded for LAPACK alone.
+  // PyPI's LibTorch links MKL into libtorch_cpu.so, which then defines sgemm_
+  // and MKL's version call.
+  using MklVersionFn = void (*)(char*, int);
   ConfigFn config = nullptr;
   ParallelFn parallel = nullptr;
+  MklVersionFn mkl_version = nullptr;
   if (void* handle = ::dlopen(info.library.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
     config = reinterpret_cast<ConfigFn>(::dlsym(handle, "openblas_get_config"));
     parallel = reinterpret_cast<ParallelFn>(::dlsym(handle, "openblas_get_parallel"));
+    mkl_version = reinterpret_cast<MklVersionFn>(::dlsym(handle, "MKL_Get_Version_String"));
     ::dlclose(handle);  // drops the reference RTLD_NOLOAD took; the library stays loaded
   }
-  if (config != nullptr) {
+  if (mkl_version != nullptr) {
+    char text[198] = {};
+    mkl_version(text, sizeof text - 1);
+    std::string version(text);
+    // "Intel(R) oneAPI Math Kernel Library Version 2024.2-Product Build ..." -> "Intel MKL 2024.2"
+    const size_t at = version.find("Version ");
+    info.name = "Intel MKL" + (at == std::string::npos ? std::string()
+                                                       : " " + version.substr(at + 8, version.find('-', at) - at - 8));
+  } else if (config != nullptr) {
     info.name = std::string("OpenBLAS ") + config();
     if (parallel != nullptr) {
       const int mode = parallel();
@@ -87,17 +83,8 @@ BlasInfo loaded_blas() {
   } else {
     // Debian's netlib BLAS lives in .../blas/libblas.so.3.
     info.name = "reference BLAS (netlib)";
-    info.reference = true;
   }
   return info;
-}
-
-std::string onednn_isa() {
-  using IsaFn = int (*)();
-  auto effective = symbol<IsaFn>("dnnl_get_effective_cpu_isa");
-  if (effective == nullptr) return "unknown";
-  const char* name = isa_name(effective());
-  return name != nullptr ? name : "unknown";
 }
 
 std::string prefer_avx512_kernels() {
@@ -111,19 +98,43 @@ std::string prefer_avx512_kernels() {
   return "avx512";
 }
 
-std::string describe_runtime() {
-  const BlasInfo blas = loaded_blas();
-  std::string text = "compute: BLAS " + blas.name;
-  if (!blas.library.empty()) text += " (" + blas.library + ")";
-  const char* aten = std::getenv("ATEN_CPU_CAPABILITY");
-  return text + ", oneDNN ISA " + onednn_isa() + ", ATen kernels " +
-         (aten != nullptr && *aten != '\0' ? aten : "default");
+namespace {
+
+// "13.0", or "" when this LibTorch has no CUDA.
+std::string compiled_cuda() {
+  try {
+    const long v = at::detail::getCUDAHooks().versionCUDART();
+    return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
-std::string reference_blas_warning() {
-  if (!loaded_blas().reference) return {};
-  return "warning: libblas.so.3 is the reference BLAS, which makes training several times "
-         "slower; install OpenBLAS: apt-get install " + std::string(kOpenBlasPackage);
+}  // namespace
+
+std::string describe_torch() {
+  const std::string text = "LibTorch " TORCH_VERSION;
+  const std::string cuda = compiled_cuda();
+  if (cuda.empty()) return text + " (CPU only)";
+  const int gpus = static_cast<int>(torch::cuda::device_count());
+  return text + " (CUDA " + cuda + " compiled in, " +
+         (gpus == 0 ? "no GPU usable)" : std::to_string(gpus) + (gpus == 1 ? " GPU)" : " GPUs)"));
+}
+
+std::string no_gpu_reason() {
+  const std::string cuda = compiled_cuda();
+  if (cuda.empty()) return "this LibTorch (" TORCH_VERSION ") was built without CUDA";
+  if (torch::cuda::device_count() == 0) {
+    return "LibTorch " TORCH_VERSION " has CUDA " + cuda + ", but this machine has no GPU its driver can use";
+  }
+  return "";
+}
+
+std::string describe_runtime() {
+  const BlasInfo blas = loaded_blas();
+  std::string text = "compute: " + describe_torch() + ", BLAS " + blas.name;
+  if (!blas.library.empty()) text += " (" + blas.library + ")";
+  return text + ", ATen kernels " + at::get_cpu_capability();
 }
 
 }  // namespace glint::train

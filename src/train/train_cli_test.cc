@@ -97,7 +97,7 @@ TEST(TrainCliTest, EachBadInputIsOneLineBeforeAnyWork) {
       {{"--h5", dir.file("odd.h5"), "--depth", "3"}, "--depth 3"},
       {{"--h5", good, "--batch", "0"}, "--batch"},
       {{"--h5", good, "--loss", "l1"}, "--loss"},
-      {{"--h5", good, "--device", "cuda"}, "--device cuda"},
+      {{"--h5", good, "--device", "cuda"}, "--device cuda: no GPU is usable: "},
       {{"--h5", good, "--resume", "--model_path", dir.file("none.pt")}, "--resume"},
       {{"--h5", good, "--model_path", dir.file("no/such/dir/m.pt")}, "--model_path"},
       {{"--h5", good, "--shared_memory", "--shm_dir", dir.file("nodir")}, "--shm_dir"},

@@ -68,6 +68,7 @@ std::string epoch_json(const EpochResult& r) {
       {"data_wait_pct", data_wait_percent(r)},
       {"epoch_s", r.epoch_s},
       {"lr", r.lr},
+      {"peak_rss_mib", number_or_null(r.peak_rss_mib)},
   };
   return j.dump();
 }

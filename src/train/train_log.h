@@ -5,7 +5,7 @@
 // e.g. no validation set): epoch, epochs, partial, steps, global_step, train_loss, val_loss,
 // loc_error_px, loc_error_all_px, precision, recall, f1, val_images,
 // gt_glints, pred_glints, matched, samples_per_s, step_s, data_wait_s,
-// data_wait_pct, epoch_s, lr. Full description: docs/TRAINING.md.
+// data_wait_pct, epoch_s, lr, peak_rss_mib. Full description: docs/TRAINING.md.
 #pragma once
 
 #include <cmath>
@@ -31,6 +31,7 @@ struct EpochResult {
   double data_wait_s = 0;    // time steps waited for batches (LoaderStats)
   double epoch_s = 0;        // training and validation
   double lr = 0;
+  double peak_rss_mib = NAN;  // the process's peak RSS so far (VmHWM)
 };
 
 // The wait as a share of the epoch's time, in percent.

@@ -91,6 +91,16 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--max_steps", o.max_steps, "stop after this many optimiser steps (0 = no limit)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--log", o.log, "append one JSON line per epoch to this file");
+  app.add_option("--tensorboard", o.tensorboard,
+                 "write TensorBoard event files (scalars, validation images, hparams) to DIR/<run name>");
+  app.add_option("--run_name", o.run_name,
+                 "the run's folder under --tensorboard (default: the flags that differ from their "
+                 "defaults, e.g. loss=hybrid,lr=0.0003)")
+      ->check([](const std::string& name) {
+        return name.find('/') == std::string::npos && name != "." && name != ".."
+                   ? std::string()
+                   : "a run name is one folder name: no '/', not . or ..";
+      });
   app.add_option("--progress", o.progress, "progress bar on stderr")
       ->check(CLI::IsMember({"auto", "on", "off"}));
 }

@@ -58,6 +58,12 @@ struct TrainOptions {
   bool resume = false;       // continue from the checkpoint at model_path
   int64_t max_steps = 0;     // stop after this many optimiser steps; 0 = no limit
   std::string log;           // JSON lines, one per epoch ("" = none)
+  // TensorBoard event files in <tensorboard>/<run name> ("" = none); rank 0
+  // writes them (train/tensorboard_log.h).
+  std::string tensorboard;
+  // The run's folder under --tensorboard ("" = named from the flags that
+  // differ from their defaults, train/tensorboard_log.h).
+  std::string run_name;
   bool augment = false;
   // Progress bar on stderr: "auto" (only when stderr is a terminal), "on", "off".
   std::string progress = "auto";

@@ -96,7 +96,7 @@ TEST(TrainOptionsTest, HelpListsEveryFlagWithItsDefault) {
         "--cleanup_shm", "--shm_dir", "--share_group", "--fingerprint_dir", "--num_workers",
         "--augment", "--batch", "--epochs", "--loss", "--model_path", "--lr", "--val_split",
         "--seed", "--threads", "--device", "--base_channels", "--depth", "--resume",
-        "--max_steps", "--log", "--progress"}) {
+        "--max_steps", "--log", "--tensorboard", "--run_name", "--progress"}) {
     EXPECT_NE(p.out.find(flag), std::string::npos) << flag;
   }
   for (const char* shown : {"=16", "=50", "=4", "=focal", "=model.pt", "=0.001", "=0.1",
@@ -118,6 +118,7 @@ TEST(TrainOptionsTest, EachBadValueIsOneLineAndExitCodeTwo) {
       {{"--h5", "f", "--no_such_flag"}, "--no_such_flag"},
       {{"--batch", "4"}, "--h5 is required"},
       {{"--h5", "f", "--max_shm", "lots"}, "'lots' is not a shared-memory budget"},
+      {{"--h5", "f", "--run_name", "a/b"}, "a run name is one folder name: no '/', not . or .."},
   };
   for (const auto& [args, expected] : cases) {
     const Parsed p = parse(args);

@@ -1,4 +1,4 @@
-// train_glint_unet as a real program: what it says about the BLAS and the
+// train_glint_unet as a real program: what it says about its LibTorch and the
 // precision it runs on, and its --precision and --threads choices.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <torch/cuda.h>
+#include <torch/version.h>
 
 #include "glint/trainer_allocator.h"
 #include "support/child_process.h"
@@ -22,11 +25,6 @@ using glint::testing::ProcessResult;
 using glint::testing::run_process;
 using glint::testing::TempDir;
 
-// Debian's alternatives of libblas.so.3, each in its own directory.
-const std::string kReferenceBlas = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3";
-const std::string kUseReferenceBlas = "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas";
-const std::string kOpenBlas = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3";
-const std::string kUseOpenBlas = "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp";
 const std::string kMimalloc = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2.0";
 
 std::vector<std::string> one_step(const TempDir& dir, std::vector<std::string> extra = {}) {
@@ -39,39 +37,22 @@ std::vector<std::string> one_step(const TempDir& dir, std::vector<std::string> e
   return args;
 }
 
-int64_t lines_with(const std::string& text, const std::string& part) {
-  int64_t n = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
-
-TEST(TrainRuntimeCliTest, ReferenceBlasGetsOneWarningNamingThePackage) {
-  if (!std::filesystem::exists(kReferenceBlas)) {
-    GTEST_SKIP() << "Debian's reference BLAS (libblas3) is not installed";
-  }
+// PyPI's LibTorch: its version, CUDA compiled in, the MKL linked into it,
+// ATen's AVX-512 kernels where the CPU has them.
+TEST(TrainRuntimeCliTest, TheLibTorchItsBlasAndKernelsAreNamedWithoutWarning) {
   TempDir dir;
   testdata::write_glint_set(dir.file("g.h5"), {.count = 16, .size = 32});
-  const ProcessResult r =
-      run_process(one_step(dir, {"--threads", "1"}), {kUseReferenceBlas});
+  const ProcessResult r = run_process(one_step(dir, {"--threads", "1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("compute: BLAS reference BLAS (netlib)"), std::string::npos) << r.out;
-  EXPECT_EQ(lines_with(r.err, "warning: libblas.so.3 is the reference BLAS"), 1) << r.err;
-  EXPECT_NE(r.err.find("apt-get install libopenblas0-openmp"), std::string::npos) << r.err;
-}
-
-TEST(TrainRuntimeCliTest, OpenBlasAndTheOneDnnIsaAreNamedWithoutWarning) {
-  if (!std::filesystem::exists(kOpenBlas)) {
-    GTEST_SKIP() << "libopenblas0-openmp is not installed";
+  EXPECT_NE(r.out.find("compute: LibTorch " TORCH_VERSION " ("), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(torch::cuda::is_available() ? " compiled in, 1 GPU" : " compiled in, no GPU usable)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(", BLAS Intel MKL 20"), std::string::npos) << r.out;
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512bw")) {
+    EXPECT_NE(r.out.find(", ATen kernels AVX512"), std::string::npos) << r.out;
   }
-  TempDir dir;
-  testdata::write_glint_set(dir.file("g.h5"), {.count = 16, .size = 32});
-  const ProcessResult r =
-      run_process(one_step(dir, {"--threads", "1"}), {kUseOpenBlas});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("compute: BLAS OpenBLAS"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("(OpenMP)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("oneDNN ISA avx"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(", ATen kernels "), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 

@@ -46,9 +46,10 @@ void check_flags(const TrainOptions& o) {
                              std::to_string(o.local_world_size - 1) + " (--local_world_size " +
                              std::to_string(o.local_world_size) + ")");
   }
-  if (o.device == "cuda" && !torch::cuda::is_available()) {
-    throw std::runtime_error("--device cuda: no CUDA device is usable here (this LibTorch "
-                             "build or machine has none); use --device cpu");
+  if (o.device == "cuda") {
+    if (const std::string why = no_gpu_reason(); !why.empty()) {
+      throw std::runtime_error("--device cuda: no GPU is usable: " + why + "; use --device cpu");
+    }
   }
   if (o.shared_memory && !is_directory(o.shm_dir)) {
     throw std::runtime_error("--shm_dir " + o.shm_dir + ": not a directory; give the "
@@ -170,9 +171,6 @@ int run(const TrainOptions& o) {
   reset_stop();
   StopSignals signals;
   std::cout << apply_malloc_tuning() << "\n" << describe_runtime() << "\n" << std::flush;
-  if (const std::string warning = reference_blas_warning(); !warning.empty()) {
-    std::cerr << warning << "\n";
-  }
   std::string threads_why;
   const int threads = configure_threads(thread_count(o, &threads_why));
   std::cout << describe_setup(o, shape, threads, threads_why) << "\n" << std::flush;

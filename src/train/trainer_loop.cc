@@ -14,7 +14,9 @@
 #include "train/peaks.h"
 #include "train/precision.h"
 #include "train/progress.h"
+#include "train/tensorboard_log.h"
 #include "train/threads.h"
+#include "train/trainer_memory.h"
 #include "train/trainer_signal.h"
 #include "util/time.h"
 
@@ -100,6 +102,7 @@ class Trainer {
   std::unique_ptr<BatchLoader> val_loader_;
   ProgressBar bar_;
   TrainLog log_;
+  TensorBoardLog tb_;  // rank 0 with --tensorboard; else every call does nothing
   TrainState state_;
   bool interrupted_ = false;
   double step_seconds_ = 0;  // in training steps (loading, forward, backward, all-reduce, update)
@@ -123,7 +126,11 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
       optimizer_(model_->parameters(), torch::optim::AdamOptions(o.lr)),
       loss_(make_loss(o.loss)),
       bar_(err, show_progress && o.rank == 0),
-      log_(o.rank == 0 ? o.log : std::string(), o.resume) {
+      log_(o.rank == 0 ? o.log : std::string(), o.resume),
+      tb_(o, err) {
+  if (tb_.enabled()) {
+    out_ << "tensorboard: " << tb_.run_dir() << " (tensorboard --logdir " << o.tensorboard << ")\n";
+  }
   model_->to(device_);
   apply_layout(*model_, mode_);
   if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores(), o.local_world_size);
@@ -219,7 +226,9 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
     ++state_.global_step;
     ++r.steps;
     const int64_t n = images.size(0);
-    loss_sum += loss.item<double>() * static_cast<double>(n);
+    const double batch_loss = loss.item<double>();
+    loss_sum += batch_loss * static_cast<double>(n);
+    tb_.step(state_.global_step, batch_loss);
     step_seconds.push_back(seconds_since(step_start));
     samples += n;
     bar_.update(r.steps, samples, loss_sum / static_cast<double>(samples));
@@ -264,7 +273,9 @@ void Trainer::validate(EpochResult& r) {
     const int64_t n = target.size(0);
     loss_sum += loss_(logits, target).item<double>() * static_cast<double>(n);
     samples += n;
-    metrics.add_batch(torch::sigmoid(logits), target);
+    const torch::Tensor probabilities = torch::sigmoid(logits);
+    metrics.add_batch(probabilities, target);
+    if (batches == 0) tb_.validation_images(batch->images, probabilities, target, state_.global_step);
     bar_.update(++batches, samples, loss_sum / static_cast<double>(samples));
   }
   bar_.clear();
@@ -289,6 +300,7 @@ void Trainer::save() {
 
 void Trainer::finish_epoch(EpochResult& r, Clock::time_point start) {
   r.epoch_s = seconds_since(start);
+  if (const int64_t peak = read_memory_usage().peak_rss_kb; peak >= 0) r.peak_rss_mib = static_cast<double>(peak) / 1024;
   if (std::isfinite(r.val_loss) &&
       (!std::isfinite(state_.best_val_loss) || r.val_loss < state_.best_val_loss)) {
     state_.best_val_loss = r.val_loss;
@@ -296,6 +308,7 @@ void Trainer::finish_epoch(EpochResult& r, Clock::time_point start) {
   }
   out_ << format_epoch_line(r) << "\n" << std::flush;
   log_.write(r);
+  tb_.epoch(r);
 }
 
 TrainOutcome Trainer::run() {
@@ -320,6 +333,7 @@ TrainOutcome Trainer::run() {
     }
     outcome.last = r;
   }
+  tb_.finish(state_.best_val_loss, state_.best_epoch, state_.epochs_done, state_.global_step, interrupted_);
   outcome.state = state_;
   outcome.interrupted = interrupted_;
   outcome.reached_max_steps = max_steps_reached();

@@ -136,7 +136,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
     y = torch::cat({upsample2x(ups_[i], y), skips[i]}, /*dim=*/1);
     y = decoders_[i]->forward(y);
   }
-  if (!at::autocast::is_cpu_enabled() && !at::autocast::is_enabled()) return head_->forward(y);
+  if (!at::autocast::is_autocast_enabled(y.device().type())) return head_->forward(y);
   // Under autocast the head's bias is added in float32: bfloat16 logits near
   // the prior's -2.2 would come in steps of 2^-6 (scores in steps of
   // ~0.0014), flattening the heatmap's peaks into plateaus, while the
