@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "glint/fingerprint.h"
@@ -179,6 +180,36 @@ TEST_F(ShmManagerTest, UnknownDatasetNamesWhatTheFileHas) {
   EXPECT_EQ(r.err, "shm_manager: '" + h5_ +
                        "' has no numeric dataset 'labels'; it has: /heatmaps, /images\n");
   EXPECT_FALSE(exists("images"));
+}
+
+TEST_F(ShmManagerTest, EveryCommandCoversTheDiskTier) {
+  // XDG_CACHE_HOME (see run) makes the default disk tier tmp_/cache/glint.
+  const std::string cache = tmp_.file("cache/glint");
+  ProcessResult load = run({"--load", "--h5", h5_, "--max-shm", "100"});  // smaller than any segment
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  EXPECT_TRUE(contains(load.out, "Tier: loaded into the disk tier " + cache + ": ")) << load.out;
+  EXPECT_TRUE(contains(load.err, " is over --max_shm ")) << load.err;
+  EXPECT_FALSE(exists("images"));
+  struct stat st;
+  ASSERT_EQ(0, ::stat((cache + "/glint_" + md5_ + "_images").c_str(), &st));
+
+  ProcessResult list = run({"--list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_TRUE(contains(list.out, "glint segments in " + shm_.path() + " and the disk tier " + cache)) << list.out;
+  EXPECT_TRUE(contains(list.out, "Tier: disk   Size: ")) << list.out;
+  nlohmann::json j = run_json({"--list", "--h5", h5_});
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["cache_dir"], cache);
+  ASSERT_EQ(j["segments"].size(), 2u);
+  for (const auto& s : j["segments"]) EXPECT_EQ(s["tier"], "disk") << s.dump();
+
+  ProcessResult cleanup = run({"--cleanup", "--h5", h5_});
+  ASSERT_EQ(cleanup.exit_code, 0) << cleanup.err;
+  EXPECT_TRUE(contains(cleanup.out, "2 segments removed")) << cleanup.out;
+  // Only the fingerprint store (fingerprints/) shares the directory.
+  for (const auto& e : std::filesystem::directory_iterator(cache)) {
+    EXPECT_EQ(e.path().filename(), "fingerprints") << "left in the disk tier: " << e.path();
+  }
 }
 
 TEST_F(ShmManagerTest, TwoCommandsAreRefused) {

@@ -5,6 +5,18 @@
 // ask loads each dataset; every other process maps the existing segment,
 // without reading the file or touching HDF5.
 //
+// Two tiers hold segments (docs/SHM_MANAGER.md, "Tiers"): /dev/shm, and a
+// cache directory on local disk (CacheOptions::cache_dir) whose files
+// processes share through the page cache and which survives reboots. A load
+// goes to /dev/shm when it fits there after eviction: room in the file
+// system, within max_shm, and within the memory limit of the process's
+// cgroup less memory_headroom. Otherwise it goes to the cache directory,
+// within max_cache. Only when neither has room does open_shared() fail
+// (kNoSpace; the caller falls back to a private copy). Every guarantee below
+// holds in both tiers; the disk tier adds durability: each segment is
+// fsynced before it is named and carries a CRC-32 that is verified once per
+// boot, so a segment damaged by a power loss is rebuilt, not served.
+//
 // Guarantees (each covered by tests):
 // - Concurrent callers on a cold cache: exactly one loads each dataset, the
 //   others block until it is published, then attach.
@@ -36,11 +48,14 @@
 #include "glint/fingerprint.h"
 #include "glint/shm_budget.h"
 #include "glint/status.h"
+#include "glint/tier.h"
 
 namespace glint {
 
+
 struct LoadProgress {
   std::string dataset;
+  Tier tier = Tier::kSharedMemory;  // where the segment being loaded goes
   uint64_t done_bytes = 0;
   uint64_t total_bytes = 0;
 };
@@ -48,6 +63,10 @@ struct LoadProgress {
 struct CacheOptions {
   // Directory of the shared-memory file system holding segments.
   std::string shm_dir = "/dev/shm";
+  // The disk tier's directory, on a local file system that supports
+  // O_TMPFILE (ext4, xfs, btrfs, tmpfs). "" disables the disk tier.
+  // Default: default_cache_dir().
+  std::string cache_dir = default_cache_dir();
   // How the file's MD5 is found (store location, forced rehash).
   FingerprintOptions fingerprint;
   // "" (default): segments are mode 0400, usable by their owner only.
@@ -93,6 +112,14 @@ struct CacheOptions {
   // default). A load that would exceed it first evicts; if that is not
   // enough it fails with kNoSpace.
   ShmBudget max_shm;
+  // Cap on what this user's segments in cache_dir may occupy (SIZE or a
+  // share of its file system; none by default). A load that does not fit
+  // evicts unused segments there as in shm_dir.
+  ShmBudget max_cache;
+  // Memory a load into shm_dir must leave free under the memory limit of
+  // the process's cgroup, for the process itself. 0 (default): a quarter of
+  // the limit, at least 512 MiB. Without a limit it does not matter.
+  uint64_t memory_headroom = 0;
   // When a load needs more room than shm_dir has (or the budget allows),
   // remove unused segments of other files, least recently attached first,
   // only as many as needed.
@@ -102,8 +129,8 @@ struct CacheOptions {
   bool reclaim_old_versions = true;
 };
 
-// A read-only view of one dataset in shared memory. Move-only; owns the
-// mapping (no file descriptor is held). Safe to read from any thread, and in
+// A read-only view of one dataset in shared memory or in the disk tier.
+// Move-only; owns the mapping (and, on the disk tier, a descriptor). Safe to read from any thread, and in
 // children after fork().
 class SharedDataset {
  public:
@@ -121,6 +148,18 @@ class SharedDataset {
   const void* data() const;             // payload, 64-byte aligned
   uint64_t bytes() const;               // payload size
   bool loaded_here() const;             // true if this call loaded it
+  Tier tier() const;                    // where the segment lives
+  const std::string& path() const;      // the segment file
+  // One line: which tier served and why ("disk tier /root/.cache/glint:
+  // 234.0 MiB does not fit in /dev/shm (64.0 MiB)", "attached in ...").
+  const std::string& tier_note() const;
+  // For reading ahead with pread() instead of page faults when the data is
+  // larger than memory: on the disk tier a read-only descriptor of the
+  // segment file, owned by this object (do not close it), valid as long as
+  // it lives; payload byte i is at file offset payload_offset() + i. -1 on
+  // the shared-memory tier, where data() is already in memory.
+  int fd() const;
+  uint64_t payload_offset() const;      // kSegmentHeaderBytes
 
   struct Impl;
   explicit SharedDataset(std::unique_ptr<Impl> impl);

@@ -14,12 +14,14 @@
 #include "glint/dtype.h"
 #include "glint/segment_format.h"
 #include "glint/status.h"
+#include "glint/tier.h"
 
 namespace glint {
 
 struct SegmentInfo {
   std::string file_name;        // "glint_<md5>_images"
   std::string path;             // "/dev/shm/glint_<md5>_images"
+  Tier tier = Tier::kSharedMemory;  // ListOptions::tier of the listing
   std::string md5;
   std::string dataset;          // "/images"
   uid_t owner_uid = 0;
@@ -45,7 +47,9 @@ struct SegmentInfo {
 };
 
 struct ListOptions {
+  // The directory to list: /dev/shm, or the disk tier's cache directory.
   std::string shm_dir = "/dev/shm";
+  Tier tier = Tier::kSharedMemory;  // recorded in each SegmentInfo
   // Only segments of this MD5 ("" = all).
   std::string md5;
   // Scan /proc for processes mapping each segment.
@@ -75,7 +79,8 @@ struct RemovedSegment {
 Result<std::vector<RemovedSegment>> list_removed_segments(const ListOptions& options);
 
 struct CleanupOptions {
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = "/dev/shm";   // or the disk tier's cache directory
+  Tier tier = Tier::kSharedMemory;
   std::string md5;                 // only this file's segments ("" = all)
   // Also those whose trailer names this source path (older versions of the
   // same file); with md5 set, a segment matches either. "" = no such filter.

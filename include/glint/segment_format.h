@@ -1,6 +1,7 @@
 // The on-memory format of one segment: one dataset of one HDF5 file.
 //
-// A segment is a file in the shared-memory file system (/dev/shm) named
+// A segment is a file in the shared-memory file system (/dev/shm), or in the
+// disk tier's cache directory (~/.cache/glint), named
 //   glint_{md5}_{encoded dataset path}
 // and laid out as
 //   [0, 64)                    SegmentHeader, little-endian
@@ -25,7 +26,14 @@
 namespace glint {
 
 inline constexpr char kSegmentMagic[8] = {'G', 'L', 'I', 'N', 'T', 'S', 'H', 'M'};
-inline constexpr uint16_t kSegmentFormatVersion = 1;
+// Version 2 adds a checksum (flags bit 0, payload_crc32); a segment without
+// one is still written as version 1, so that readers of version 1 keep
+// reading /dev/shm segments. Readers accept both.
+inline constexpr uint16_t kSegmentFormatVersion = 2;
+inline constexpr uint16_t kSegmentFormatVersionNoChecksum = 1;
+// flags bit 0 (version 2 only): payload_crc32 holds the CRC-32 (zlib's,
+// ISO-HDLC) of every byte after the header, payload and trailer.
+inline constexpr uint8_t kSegmentFlagChecksum = 1;
 inline constexpr size_t kSegmentHeaderBytes = 64;
 inline constexpr size_t kMaxRank = 4;
 inline constexpr uint32_t kMaxTrailerBytes = 64 * 1024;
@@ -37,28 +45,35 @@ struct RawSegmentHeader {
   char magic[8];           //  0: "GLINTSHM"
   uint16_t version;        //  8: kSegmentFormatVersion
   uint8_t rank;            // 10: 1..kMaxRank
-  uint8_t flags;           // 11: 0 (reserved)
+  uint8_t flags;           // 11: kSegmentFlagChecksum or 0; other bits 0
   char typestr[4];         // 12: numpy typestr, NUL padded ("<f4")
   uint64_t payload_bytes;  // 16: product(shape) * itemsize
   uint64_t shape[kMaxRank];// 24: dims, unused ones 0
   uint32_t trailer_bytes;  // 56: JSON after the payload, <= kMaxTrailerBytes
-  uint32_t reserved;       // 60: 0
+  uint32_t payload_crc32;  // 60: with kSegmentFlagChecksum, CRC-32 of [64, end); else 0
 };
 static_assert(sizeof(RawSegmentHeader) == kSegmentHeaderBytes);
 
 // A header that passed validation.
 struct SegmentLayout {
   DType dtype = DType::kUInt8;
+  // The header records a CRC-32 of everything after it (disk tier).
+  bool has_checksum = false;
+  uint32_t crc32 = 0;
   std::vector<uint64_t> shape;
   uint64_t payload_bytes = 0;
   uint32_t trailer_bytes = 0;
 };
 
-// Builds the header for a dataset. Fails (kUnsupported) for rank 0 or above
+// Builds the header for a dataset (version 1, no checksum: see
+// set_checksum). Fails (kUnsupported) for rank 0 or above
 // kMaxRank, or if the byte count overflows 64 bits; kInvalidArgument for a
 // trailer over kMaxTrailerBytes.
 Result<RawSegmentHeader> make_header(DType dtype, const std::vector<uint64_t>& shape,
                                      uint32_t trailer_bytes);
+
+// Records `crc32` of [64, end) in `header`, which becomes version 2.
+void set_checksum(RawSegmentHeader& header, uint32_t crc32);
 
 // Checks `bytes` (the first min(64, segment_bytes) bytes of a segment whose
 // real size is `segment_bytes`) and returns the layout it describes. Never

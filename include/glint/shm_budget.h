@@ -22,7 +22,7 @@ struct ShmBudget {
   bool limited() const { return bytes > 0 || percent > 0; }
   // The cap in bytes for a file system of `fs_bytes`; UINT64_MAX if none.
   uint64_t cap(uint64_t fs_bytes) const;
-  // For messages: "2048.0 MiB" (bytes, always in MiB), "50%", or "none".
+  // For messages: "2048.0 MiB" (bytes, in MiB; KiB below 100 KiB), "50%", or "none".
   std::string text() const;
 };
 

@@ -104,8 +104,9 @@ except glint.NoSpaceError as e:
     script_file.write_text(code)
     script = (f"mount -t tmpfs -o size=64k tmpfs {mount} && {sys.executable} {script_file} && "
               f"{program('glint_cache_probe')} --h5 {h5} --datasets images --shm-dir {mount}; true")
+    # Without a disk tier (GLINT_CACHE_DIR set but empty), or the load would go there.
     r = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
-                       capture_output=True, text=True, timeout=120, env=os.environ.copy())
+                       capture_output=True, text=True, timeout=120, env=dict(os.environ, GLINT_CACHE_DIR=""))
     if "mount:" in r.stderr and "NoSpaceError" not in r.stdout:
         pytest.skip("cannot mount a tmpfs here: " + r.stderr.strip())
     lines = r.stdout.splitlines()

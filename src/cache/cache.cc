@@ -2,6 +2,7 @@
 #include "glint/cache.h"
 
 #include <grp.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,9 +16,11 @@
 #include "chunk_fill.h"
 #include "load_lock.h"
 #include "payload_fill.h"
+#include "segment_checksum.h"
 #include "segment_reader.h"
 #include "segment_writer.h"
 #include "shared_dataset_impl.h"
+#include "tier_choice.h"
 #include "upkeep.h"
 #include "util/dataset_name.h"
 #include "util/posix_error.h"
@@ -40,15 +43,40 @@ struct Context {
   TrustPolicy trust;
   std::unique_ptr<H5Source> source;  // opened only if something must be loaded
 
-  std::string path_of(const std::string& name) const { return options.shm_dir + "/" + name; }
+  // The tiers to look in, /dev/shm first.
+  std::vector<Tier> tiers() const {
+    if (!disk_upkeep(options, upkeep())) return {Tier::kSharedMemory};
+    return {Tier::kSharedMemory, Tier::kDisk};
+  }
+  const std::string& dir_of(Tier tier) const {
+    return tier == Tier::kDisk ? options.cache_dir : options.shm_dir;
+  }
+  std::string path_of(Tier tier, const std::string& name) const { return dir_of(tier) + "/" + name; }
+  // The lock that makes one process load, whatever the tier, is in shm_dir.
+  std::string lock_path(const std::string& name) const {
+    return options.shm_dir + "/" + name + std::string(kLockSuffix);
+  }
   unsigned segment_mode() const { return trust.group ? 0440 : 0400; }
   unsigned lock_mode() const { return trust.group ? 0660 : 0600; }
   void warn(const std::string& text) const {
     if (options.on_warning) options.on_warning(text);
   }
   UpkeepContext upkeep() const {
-    return UpkeepContext{options.shm_dir, trust.uid, options.max_shm, options.make_room, fp.md5,
-                         [this](const std::string& line) { warn(line); }};
+    UpkeepContext u;
+    u.shm_dir = options.shm_dir;
+    u.uid = trust.uid;
+    u.budget = options.max_shm;
+    u.make_room = options.make_room;
+    u.keep_md5 = fp.md5;
+    u.say = [this](const std::string& line) { warn(line); };
+    return u;
+  }
+  TierPlan plan() const {
+    TierPlan p;
+    p.shm = upkeep();
+    p.disk = disk_upkeep(options, p.shm);
+    p.memory_headroom = options.memory_headroom;
+    return p;
   }
 };
 
@@ -84,7 +112,7 @@ Status check_identity(const AttachResult& r, const Context& ctx, const std::stri
 }
 
 SharedDataset make_view(AttachResult&& r, const Context& ctx, const std::string& dataset,
-                        const std::string& name, bool loaded_here) {
+                        const std::string& name, Tier tier, std::string note, bool loaded_here) {
   auto impl = std::make_unique<SharedDataset::Impl>();
   impl->dataset = dataset;
   impl->segment = name;
@@ -92,12 +120,24 @@ SharedDataset make_view(AttachResult&& r, const Context& ctx, const std::string&
   impl->layout = std::move(r.layout);
   impl->mapping = std::move(r.mapping);
   impl->loaded_here = loaded_here;
+  impl->tier = tier;
+  impl->path = ctx.path_of(tier, name);
+  if (note.empty()) {
+    note = "attached in the " + std::string(tier_name(tier)) + " tier, " + impl->path +
+           (r.verified_now ? " (checksum verified for this boot)" : "");
+  }
+  impl->tier_note = std::move(note);
+  impl->fd = std::move(r.fd);
   return SharedDataset(std::move(impl));
 }
 
-// Attaches if a usable segment is there; kRebuild/kMissing otherwise.
-AttachResult attach(const Context& ctx, const std::string& dataset, const std::string& path) {
-  AttachResult r = try_attach(path, ctx.trust, ctx.options.populate);
+// Attaches if a usable segment is at `path`; kRebuild/kMissing otherwise.
+AttachResult attach_at(const Context& ctx, const std::string& dataset, const std::string& path, Tier tier) {
+  AttachOptions o;
+  o.populate = ctx.options.populate;
+  o.verify_checksum = tier == Tier::kDisk;
+  o.keep_fd = tier == Tier::kDisk;
+  AttachResult r = try_attach(path, ctx.trust, o);
   if (r.outcome == Outcome::kAttached) {
     Status id = check_identity(r, ctx, dataset, path);
     if (!id.ok()) {
@@ -108,6 +148,30 @@ AttachResult attach(const Context& ctx, const std::string& dataset, const std::s
     }
   }
   return r;
+}
+
+// The segment of `dataset` in the first tier that has a usable one.
+struct Found {
+  AttachResult result;  // kAttached or kError (in `tier`), else kMissing or kRebuild
+  Tier tier = Tier::kSharedMemory;
+  std::vector<std::pair<std::string, Status>> damaged;  // own segments to rebuild: path, why
+};
+
+Found find(const Context& ctx, const std::string& dataset, const std::string& name) {
+  Found f;
+  for (Tier tier : ctx.tiers()) {
+    const std::string path = ctx.path_of(tier, name);
+    AttachResult r = attach_at(ctx, dataset, path, tier);
+    if (r.outcome == Outcome::kAttached || r.outcome == Outcome::kError) {
+      f.result = std::move(r);
+      f.tier = tier;
+      return f;
+    }
+    if (r.outcome == Outcome::kRebuild) f.damaged.emplace_back(path, r.status);
+  }
+  f.result.outcome = f.damaged.empty() ? Outcome::kMissing : Outcome::kRebuild;
+  if (!f.damaged.empty()) f.result.status = f.damaged.front().second;
+  return f;
 }
 
 std::string trailer_for(const Context& ctx, const std::string& dataset) {
@@ -158,21 +222,31 @@ Status fill(Context& ctx, SegmentWriter& writer, const DatasetInfo& info, const 
   return fill_by_hdf5(writer, **source_of(ctx), info, {1, o.fill_step_bytes}, progress);
 }
 
-// Loads `dataset` into a new segment and publishes it as `path`.
-Result<SegmentWriter::Published> load(Context& ctx, const std::string& dataset, const std::string& path) {
+struct Loaded {
+  SegmentWriter::Published published;
+  Tier tier;
+  std::string note;
+};
+
+// Loads `dataset` into a new segment in the first tier with room and
+// publishes it there as `name`.
+Result<Loaded> load(Context& ctx, const std::string& dataset, const std::string& name) {
   auto info = loadable_info(ctx, dataset);
   if (!info.ok()) return info.status();
   std::string trailer = trailer_for(ctx, dataset);
   auto header = make_header(info->dtype, info->shape, static_cast<uint32_t>(trailer.size()));
   if (!header.ok()) return header.status().with_context("dataset '" + dataset + "' of " + ctx.fp.path);
   const std::string what = "dataset '" + dataset + "' of " + ctx.fp.path;
-  auto writer = create_segment(ctx.upkeep(), *header, trailer, what);
-  if (!writer.ok()) return writer.status();
+  auto placed = place_segment(ctx.plan(), *header, trailer, what);
+  if (!placed.ok()) return placed.status();
+  SegmentWriter& writer = placed->writer;
+  const Tier tier = placed->tier;
+  if (tier == Tier::kDisk) ctx.warn(what + ": " + placed->note);
   FillProgress progress;
   if (ctx.options.on_progress) {
-    progress = [&](uint64_t done) { ctx.options.on_progress(LoadProgress{dataset, done, info->bytes}); };
+    progress = [&](uint64_t done) { ctx.options.on_progress(LoadProgress{dataset, tier, done, info->bytes}); };
   }
-  Status filled = fill(ctx, *writer, *info, progress);
+  Status filled = fill(ctx, writer, *info, progress);
   if (!filled.ok()) return filled.with_context("loading " + what);
   // The bytes must be those of the file that was hashed.
   auto now = identify_file(ctx.fp.path);
@@ -181,37 +255,54 @@ Result<SegmentWriter::Published> load(Context& ctx, const std::string& dataset, 
       now->ctime_ns != ctx.fp.identity.ctime_ns || now->ino != ctx.fp.identity.ino) {
     return Status(Code::kIOError, ctx.fp.path + " changed while it was being loaded; try again");
   }
-  return writer->publish(path, ctx.segment_mode(), ctx.trust.group);
+  const std::string path = ctx.path_of(tier, name);
+  auto published = writer.publish(path, ctx.segment_mode(), ctx.trust.group);
+  if (!published.ok()) return published.status();
+  struct stat st;
+  // This boot wrote and fsynced these bytes: no need to read them back.
+  if (tier == Tier::kDisk && *published == SegmentWriter::Published::kHere && ::fstat(writer.fd(), &st) == 0) {
+    record_verified(path, st);
+  }
+  return Loaded{*published, tier, std::move(placed->note)};
+}
+
+// Removes the caller's damaged segments so that they can be rebuilt.
+Status remove_damaged(const Context& ctx, const Found& f) {
+  for (const auto& [path, why] : f.damaged) {
+    // Something that unlink() cannot remove (a directory) would make every
+    // publish lose to it, and open_one load again forever.
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return Status(why.code(), why.message() + "; it cannot be removed to rebuild it (" + errno_text(errno) +
+                                    "): remove it by hand");
+    }
+    remove_verified_marker(path);
+    ctx.warn(why.message() + "; rebuilding it");
+  }
+  return Status::Ok();
 }
 
 Result<SharedDataset> open_one(Context& ctx, const std::string& dataset) {
   auto name = segment_name(ctx.fp.md5, dataset);
   if (!name.ok()) return name.status();
-  const std::string path = ctx.path_of(*name);
   for (;;) {
-    AttachResult r = attach(ctx, dataset, path);
-    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, false);
-    if (r.outcome == Outcome::kError) return r.status;
-    auto lock = LoadLock::acquire(path + std::string(kLockSuffix), ctx.lock_mode());
+    Found f = find(ctx, dataset, *name);
+    if (f.result.outcome == Outcome::kAttached) return make_view(std::move(f.result), ctx, dataset, *name, f.tier, "", false);
+    if (f.result.outcome == Outcome::kError) return f.result.status;
+    auto lock = LoadLock::acquire(ctx.lock_path(*name), ctx.lock_mode());
     if (!lock.ok()) return lock.status();
-    r = attach(ctx, dataset, path);  // someone may have published while we waited
-    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, false);
-    if (r.outcome == Outcome::kError) return r.status;
-    if (r.outcome == Outcome::kRebuild) {
-      // Something that unlink() cannot remove (a directory) would make every
-      // publish lose to it, and this loop load again forever.
-      if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-        return Status(r.status.code(), r.status.message() + "; it cannot be removed to rebuild it (" +
-                                           errno_text(errno) + "): remove it by hand");
-      }
-      ctx.warn(r.status.message() + "; rebuilding it");
-    }
-    auto published = load(ctx, dataset, path);
-    if (!published.ok()) return published.status();
+    f = find(ctx, dataset, *name);  // someone may have published while we waited
+    if (f.result.outcome == Outcome::kAttached) return make_view(std::move(f.result), ctx, dataset, *name, f.tier, "", false);
+    if (f.result.outcome == Outcome::kError) return f.result.status;
+    GLINT_RETURN_IF_ERROR(remove_damaged(ctx, f));
+    auto loaded = load(ctx, dataset, *name);
+    if (!loaded.ok()) return loaded.status();
     lock->release();
-    r = attach(ctx, dataset, path);
-    const bool loaded_here = *published == SegmentWriter::Published::kHere;
-    if (r.outcome == Outcome::kAttached) return make_view(std::move(r), ctx, dataset, *name, loaded_here);
+    AttachResult r = attach_at(ctx, dataset, ctx.path_of(loaded->tier, *name), loaded->tier);
+    const bool here = loaded->published == SegmentWriter::Published::kHere;
+    if (r.outcome == Outcome::kAttached) {
+      return make_view(std::move(r), ctx, dataset, *name, loaded->tier, here ? "loaded into the " + loaded->note : "",
+                       here);
+    }
     if (r.outcome == Outcome::kError) return r.status;
     // Removed or replaced between publishing and attaching (a cleanup): retry.
   }
@@ -264,14 +355,16 @@ Result<std::vector<SharedDataset>> open_shared(const std::string& h5_path, const
     const std::string& d = (*names)[i];
     auto name = segment_name(ctx.fp.md5, d);
     if (!name.ok()) return name.status();
-    AttachResult r = attach(ctx, d, ctx.path_of(*name));
-    if (r.outcome == Outcome::kAttached) {
-      ready[i] = make_view(std::move(r), ctx, d, *name, false);
-    } else if (r.outcome == Outcome::kError) {
-      return r.status;
+    Found f = find(ctx, d, *name);
+    if (f.result.outcome == Outcome::kAttached) {
+      ready[i] = make_view(std::move(f.result), ctx, d, *name, f.tier, "", false);
+    } else if (f.result.outcome == Outcome::kError) {
+      return f.result.status;
     } else if (options.attach_only) {
+      std::string where = options.shm_dir;
+      if (ctx.tiers().size() > 1) where += " or " + options.cache_dir;
       return Status(Code::kNotFound, "no current segment of dataset '" + d + "' of " + ctx.fp.path + " in " +
-                                         options.shm_dir + " (attach only: nothing loaded)");
+                                         where + " (attach only: nothing loaded)");
     } else {
       GLINT_RETURN_IF_ERROR(precheck_load(ctx, d));
     }
@@ -285,14 +378,20 @@ Result<std::vector<SharedDataset>> open_shared(const std::string& h5_path, const
     auto one = open_one(ctx, (*names)[i]);
     if (!one.ok()) {
       for (const auto& made : out) {
-        if (made.loaded_here()) ::unlink(ctx.path_of(made.segment()).c_str());
+        if (!made.loaded_here()) continue;
+        ::unlink(made.path().c_str());
+        remove_verified_marker(made.path());
       }
       return one.status();
     }
     out.push_back(std::move(one.value()));
   }
   bool loaded = std::any_of(out.begin(), out.end(), [](const SharedDataset& d) { return d.loaded_here(); });
-  if (loaded && options.reclaim_old_versions) reclaim_old_versions(ctx.upkeep(), ctx.fp.path);
+  if (loaded && options.reclaim_old_versions) {
+    const TierPlan plan = ctx.plan();
+    reclaim_old_versions(plan.shm, ctx.fp.path);
+    if (plan.disk) reclaim_old_versions(*plan.disk, ctx.fp.path);
+  }
   return out;
 }
 

@@ -30,6 +30,7 @@ class CacheTest : public ::testing::Test {
     heatmaps_ = pattern_dataset("heatmaps", H5T_NATIVE_FLOAT, {20, 1, 16, 16}, 2);
     write_h5(h5_, {images_, heatmaps_});
     options_.shm_dir = shm_.path();
+    options_.cache_dir = "";  // the disk tier has its own tests (disk_tier_test.cc)
     options_.fingerprint.store_dir = tmp_.file("fingerprints");
     options_.on_warning = [this](std::string_view w) { warnings_.emplace_back(w); };
   }

@@ -100,6 +100,7 @@ Result<std::vector<SegmentInfo>> list_segments(const ListOptions& options) {
     if (!options.md5.empty() && parsed->md5 != options.md5) continue;
     bool present = false;
     SegmentInfo info = inspect_segment(dir_fd->get(), options.shm_dir, name, *parsed, present);
+    info.tier = options.tier;
     if (present) segments.push_back(std::move(info));
   }
   if (options.find_mappers) attach_mappers(options.shm_dir, segments);

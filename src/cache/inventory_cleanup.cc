@@ -10,6 +10,7 @@
 
 #include "glint/inventory.h"
 #include "inventory_internal.h"
+#include "segment_checksum.h"
 #include "util/posix_error.h"
 #include "util/time.h"
 #include "util/user.h"
@@ -54,6 +55,7 @@ Status unlink_same(int dir_fd, const std::string& dir, const std::string& name, 
     return Status(Code::kInvalidArgument, "it was replaced while cleaning up; left in place");
   }
   if (::unlinkat(dir_fd, name.c_str(), 0) != 0) return posix_error("remove " + dir + "/" + name, errno);
+  (void)::unlinkat(dir_fd, (name + std::string(kVerifiedSuffix)).c_str(), 0);  // the disk tier's marker
   return Status::Ok();
 }
 
@@ -124,6 +126,7 @@ void remove_locks(int dir_fd, const std::vector<std::string>& names, const Clean
 
 Result<CleanupReport> cleanup_segments(const CleanupOptions& options) {
   ListOptions list;
+  list.tier = options.tier;
   list.shm_dir = options.shm_dir;
   auto segments = list_segments(list);
   if (!segments.ok()) return segments.status();

@@ -118,6 +118,41 @@ TEST(SegmentHeaderTest, RejectsEachKindOfDamage) {
   }
 }
 
+TEST(SegmentHeaderTest, VersionTwoCarriesTheChecksumAndVersionOneNone) {
+  auto good = segment_bytes(DType::kFloat32, {2, 4}, 3);
+  RawSegmentHeader h;
+  std::memcpy(&h, good.data(), sizeof h);
+  EXPECT_EQ(h.version, kSegmentFormatVersionNoChecksum);
+  set_checksum(h, 0xdeadbeef);
+  auto v2 = good;
+  std::memcpy(v2.data(), &h, sizeof h);
+  EXPECT_EQ(v2[8], 2);
+  EXPECT_EQ(v2[11], kSegmentFlagChecksum);
+  auto layout = parse_header(v2.data(), v2.size(), v2.size(), "seg");
+  ASSERT_TRUE(layout.ok()) << layout.status().message();
+  EXPECT_TRUE(layout->has_checksum);
+  EXPECT_EQ(layout->crc32, 0xdeadbeefu);
+  auto v1 = parse_header(good.data(), good.size(), good.size(), "seg");
+  ASSERT_TRUE(v1.ok());
+  EXPECT_FALSE(v1->has_checksum);
+  struct Case {
+    const char* name;
+    void (*damage)(std::vector<uint8_t>&);
+    const char* fragment;
+  } cases[] = {
+      {"flag in version 1", [](auto& b) { b[8] = 1; }, "reserved fields"},
+      {"version 2 without the flag", [](auto& b) { b[11] = 0; }, "format version 2 without its checksum flag"},
+      {"other flag bits", [](auto& b) { b[11] = 3; }, "reserved fields"},
+  };
+  for (const auto& c : cases) {
+    auto bytes = v2;
+    c.damage(bytes);
+    auto bad = parse_header(bytes.data(), bytes.size(), bytes.size(), "seg");
+    ASSERT_FALSE(bad.ok()) << c.name;
+    EXPECT_NE(bad.status().message().find(c.fragment), std::string::npos) << c.name << ": " << bad.status().message();
+  }
+}
+
 TEST(SegmentHeaderTest, HugeShapesDoNotOverflow) {
   auto bytes = segment_bytes(DType::kUInt8, {2}, 0);
   uint64_t big = ~uint64_t{0} / 2 + 1;

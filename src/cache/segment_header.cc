@@ -30,7 +30,7 @@ Result<RawSegmentHeader> make_header(DType dtype, const std::vector<uint64_t>& s
   }
   RawSegmentHeader h{};
   std::memcpy(h.magic, kSegmentMagic, sizeof h.magic);
-  h.version = kSegmentFormatVersion;
+  h.version = kSegmentFormatVersionNoChecksum;
   h.rank = static_cast<uint8_t>(shape.size());
   std::string_view ts = dtype_typestr(dtype);
   std::memcpy(h.typestr, ts.data(), ts.size());
@@ -46,6 +46,12 @@ Result<RawSegmentHeader> make_header(DType dtype, const std::vector<uint64_t>& s
   return h;
 }
 
+void set_checksum(RawSegmentHeader& header, uint32_t crc32) {
+  header.version = kSegmentFormatVersion;
+  header.flags |= kSegmentFlagChecksum;
+  header.payload_crc32 = crc32;
+}
+
 Result<SegmentLayout> parse_header(const void* bytes, size_t available, uint64_t segment_bytes,
                                    std::string_view what) {
   if (available < kSegmentHeaderBytes || segment_bytes < kSegmentHeaderBytes) {
@@ -57,12 +63,21 @@ Result<SegmentLayout> parse_header(const void* bytes, size_t available, uint64_t
   if (std::memcmp(h.magic, kSegmentMagic, sizeof h.magic) != 0) {
     return corrupt(what, "wrong magic (not a glint segment)");
   }
-  if (h.version != kSegmentFormatVersion) {
+  if (h.version != kSegmentFormatVersion && h.version != kSegmentFormatVersionNoChecksum) {
     return corrupt(what, "format version " + std::to_string(h.version) + ", expected " +
+                             std::to_string(kSegmentFormatVersionNoChecksum) + " or " +
                              std::to_string(kSegmentFormatVersion));
   }
   if (h.rank < 1 || h.rank > kMaxRank) return corrupt(what, "rank " + std::to_string(h.rank));
-  if (h.flags != 0 || h.reserved != 0) return corrupt(what, "reserved fields are not zero");
+  // Version 2 is version 1 plus the checksum: one meaning per version.
+  if (h.version == kSegmentFormatVersion && (h.flags & kSegmentFlagChecksum) == 0) {
+    return corrupt(what, "format version 2 without its checksum flag");
+  }
+  const uint8_t allowed_flags = h.version == kSegmentFormatVersion ? kSegmentFlagChecksum : 0;
+  const bool has_checksum = (h.flags & kSegmentFlagChecksum) != 0 && allowed_flags != 0;
+  if ((h.flags & ~allowed_flags) != 0 || (!has_checksum && h.payload_crc32 != 0)) {
+    return corrupt(what, "reserved fields are not zero");
+  }
   size_t ts_len = strnlen(h.typestr, sizeof h.typestr);
   auto dtype = dtype_from_typestr(std::string_view(h.typestr, ts_len));
   if (!dtype) return corrupt(what, "unknown dtype");
@@ -90,6 +105,8 @@ Result<SegmentLayout> parse_header(const void* bytes, size_t available, uint64_t
   }
   layout.payload_bytes = h.payload_bytes;
   layout.trailer_bytes = h.trailer_bytes;
+  layout.has_checksum = has_checksum;
+  layout.crc32 = h.payload_crc32;
   return layout;
 }
 

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
+#include "segment_checksum.h"
 #include "util/posix_error.h"
 #include "util/unique_fd.h"
 #include "util/user.h"
@@ -63,9 +65,33 @@ void record_attach(int fd, const struct stat& st, const TrustPolicy& trust) {
   (void)::futimens(fd, times);  // best effort: an old record only makes eviction pick it sooner
 }
 
+// The disk tier's check against damage after a power loss (see
+// segment_checksum.h for when it reads the whole segment).
+Status check_durable(int fd, const std::string& path, const struct stat& st, const SegmentLayout& layout,
+                     const TrustPolicy& trust, bool& verified_now) {
+  if (!layout.has_checksum) {
+    return Status(Code::kCorrupt, "segment " + path +
+                                      " has no checksum (format version 1), which the disk tier requires");
+  }
+  if (verified_this_boot(path, st, trust.uid)) return Status::Ok();
+  const uint64_t end = kSegmentHeaderBytes + layout.payload_bytes + layout.trailer_bytes;
+  auto crc = crc32_of_range(fd, kSegmentHeaderBytes, end, "segment " + path);
+  if (!crc.ok()) return crc.status();
+  if (*crc != layout.crc32) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "CRC-32 %08x, the header says %08x", *crc, layout.crc32);
+    return Status(Code::kCorrupt, "segment " + path + " is damaged (" + buf +
+                                      "; a power loss or a write after publication)");
+  }
+  verified_now = true;
+  if (st.st_uid == trust.uid) record_verified(path, st);
+  return Status::Ok();
+}
+
 }  // namespace
 
-AttachResult try_attach(const std::string& path, const TrustPolicy& trust, bool populate) {
+AttachResult try_attach(const std::string& path, const TrustPolicy& trust, const AttachOptions& options) {
+  const bool populate = options.populate;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) return open_failure(path, trust, errno);
   // A shared lock from here on. The mapping keeps the open file, so the lock
@@ -96,6 +122,14 @@ AttachResult try_attach(const std::string& path, const TrustPolicy& trust, bool 
   if (n < 0) return fail(Outcome::kError, posix_error("read header of " + path, errno));
   auto layout = parse_header(head, static_cast<size_t>(n), static_cast<uint64_t>(st.st_size), path);
   if (!layout.ok()) return reject(path, st, trust, layout.status());
+  bool verified_now = false;
+  if (options.verify_checksum) {
+    Status durable = check_durable(fd.get(), path, st, *layout, trust, verified_now);
+    if (!durable.ok()) {
+      if (durable.code() == Code::kCorrupt) return reject(path, st, trust, durable);
+      return fail(Outcome::kError, durable);
+    }
+  }
   auto mapping = Mapping::map(fd.get(), static_cast<size_t>(st.st_size), Mapping::Access::kReadOnly, populate, path);
   if (!mapping.ok()) return fail(Outcome::kError, mapping.status());
   // Check again what we will actually read: the file may have been replaced.
@@ -110,6 +144,8 @@ AttachResult try_attach(const std::string& path, const TrustPolicy& trust, bool 
   r.mapping = std::move(mapping.value());
   r.layout = std::move(mapped.value());
   r.trailer = std::move(trailer.value());
+  r.verified_now = verified_now;
+  if (options.keep_fd) r.fd = std::move(fd);
   return r;
 }
 

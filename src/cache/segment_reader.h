@@ -9,6 +9,7 @@
 #include "glint/segment_format.h"
 #include "glint/status.h"
 #include "mapping.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 
@@ -28,14 +29,25 @@ struct AttachResult {
   };
   Outcome outcome = Outcome::kMissing;
   Mapping mapping;        // whole segment, read-only
+  UniqueFd fd;            // read-only descriptor, with AttachOptions::keep_fd
+  bool verified_now = false;  // the checksum was read and checked by this attach
   SegmentLayout layout;
   SegmentTrailer trailer;
   Status status;
 };
 
+struct AttachOptions {
+  bool populate = false;         // prefault the mapping (MAP_POPULATE)
+  // The disk tier: the segment must carry a checksum, which is verified
+  // unless this boot verified it already (segment_checksum.h). A segment
+  // without one, or whose bytes do not match it, is to be rebuilt.
+  bool verify_checksum = false;
+  bool keep_fd = false;          // keep the descriptor (for pread) in the result
+};
+
 // Opens `path` without following links, checks owner, mode, type and size,
 // validates the header before mapping, maps read-only, and closes the
-// descriptor. `populate` prefaults the mapping.
-AttachResult try_attach(const std::string& path, const TrustPolicy& trust, bool populate);
+// descriptor unless asked to keep it.
+AttachResult try_attach(const std::string& path, const TrustPolicy& trust, const AttachOptions& options);
 
 }  // namespace glint

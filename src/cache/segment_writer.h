@@ -20,9 +20,13 @@ namespace glint {
 class SegmentWriter {
  public:
   // Creates an O_TMPFILE in `dir` and reserves header + payload + trailer
-  // with fallocate(). kNoSpace names the needed and free sizes.
+  // with fallocate(). kNoSpace names the needed and free sizes, and
+  // `space` the kind of room that is missing ("shared memory", "disk space").
+  // `durable`: publish() records a checksum and makes the segment survive a
+  // power loss (the disk tier).
   static Result<SegmentWriter> create(const std::string& dir, const RawSegmentHeader& header,
-                                      const std::string& trailer, std::string_view what);
+                                      const std::string& trailer, std::string_view what,
+                                      std::string_view space = "shared memory", bool durable = false);
 
   int fd() const { return fd_.get(); }
   uint64_t payload_bytes() const { return header_.payload_bytes; }
@@ -36,8 +40,12 @@ class SegmentWriter {
                  // dropped when the writer dies, and the caller attaches theirs
   };
   // Sets the final mode (and group), then links the file under `final_path`
-  // atomically (never replacing a file that has the name). An error only for
-  // a failure of the system (chown to the group, chmod, link).
+  // atomically (never replacing a file that has the name). A durable writer
+  // first records the CRC-32 of everything after the header in the header
+  // (format version 2), fsyncs the file before the link and the directory
+  // after it: a name that survives a crash names complete, checksummed bytes.
+  // An error only for a failure of the system (chown to the group, chmod,
+  // read back, fsync, link).
   Result<Published> publish(const std::string& final_path, unsigned mode, std::optional<gid_t> group);
 
   SegmentWriter(SegmentWriter&&) noexcept = default;
@@ -45,11 +53,14 @@ class SegmentWriter {
   ~SegmentWriter() = default;
 
  private:
-  SegmentWriter(UniqueFd fd, RawSegmentHeader header, std::string what)
-      : fd_(std::move(fd)), header_(header), what_(std::move(what)) {}
+  SegmentWriter(UniqueFd fd, RawSegmentHeader header, std::string what, bool durable)
+      : fd_(std::move(fd)), header_(header), what_(std::move(what)), durable_(durable) {}
+  // Computes the checksum and writes it into the header.
+  Status make_durable(const std::string& final_path);
   UniqueFd fd_;
   RawSegmentHeader header_;
   std::string what_;
+  bool durable_ = false;
   Mapping payload_map_;
 };
 

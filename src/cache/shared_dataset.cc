@@ -16,5 +16,10 @@ const std::vector<uint64_t>& SharedDataset::shape() const { return impl_->layout
 const void* SharedDataset::data() const { return impl_->mapping.data() + kSegmentHeaderBytes; }
 uint64_t SharedDataset::bytes() const { return impl_->layout.payload_bytes; }
 bool SharedDataset::loaded_here() const { return impl_->loaded_here; }
+Tier SharedDataset::tier() const { return impl_->tier; }
+const std::string& SharedDataset::path() const { return impl_->path; }
+const std::string& SharedDataset::tier_note() const { return impl_->tier_note; }
+int SharedDataset::fd() const { return impl_->fd.valid() ? impl_->fd.get() : -1; }
+uint64_t SharedDataset::payload_offset() const { return kSegmentHeaderBytes; }
 
 }  // namespace glint

@@ -5,6 +5,7 @@
 #include "glint/cache.h"
 #include "glint/segment_format.h"
 #include "mapping.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 
@@ -15,6 +16,10 @@ struct SharedDataset::Impl {
   SegmentLayout layout;
   Mapping mapping;
   bool loaded_here = false;
+  Tier tier = Tier::kSharedMemory;
+  std::string path;
+  std::string tier_note;
+  UniqueFd fd;  // disk tier only: for pread read-ahead
 };
 
 }  // namespace glint

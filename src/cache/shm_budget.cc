@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "util/byte_size.h"
+
 namespace glint {
 namespace {
 
@@ -44,7 +46,7 @@ uint64_t ShmBudget::cap(uint64_t fs_bytes) const {
 std::string ShmBudget::text() const {
   char buf[48];
   if (bytes > 0) {
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+    return format_bytes(bytes);
   } else if (percent > 0) {
     std::snprintf(buf, sizeof buf, "%g%%", percent);
   } else {

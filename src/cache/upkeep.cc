@@ -116,9 +116,9 @@ void tell_evicted(const UpkeepContext& ctx, const Removal& r, std::string_view w
 Status over_budget(const UpkeepContext& ctx, uint64_t needed, uint64_t cap, const Holdings& h,
                    std::string_view what) {
   return Status(Code::kNoSpace,
-                "not enough shared memory in the budget for " + std::string(what) + ": needs " + format_bytes(needed) +
+                "not enough " + ctx.space + " in the budget for " + std::string(what) + ": needs " + format_bytes(needed) +
                     ", your glint segments in " + ctx.shm_dir + " use " + format_bytes(h.used) + " of " + format_bytes(cap) +
-                    " (--max_shm / GLINT_MAX_SHM " + ctx.budget.text() + "), " + format_bytes(h.mapped) +
+                    " (" + ctx.budget_flag + " " + ctx.budget.text() + "), " + format_bytes(h.mapped) +
                     " of it mapped by running processes; raise the budget or stop trainings that use other files");
 }
 
@@ -150,13 +150,13 @@ Result<SegmentWriter> create_segment(const UpkeepContext& ctx, const RawSegmentH
                                      const std::string& trailer, std::string_view what) {
   const uint64_t total = kSegmentHeaderBytes + header.payload_bytes + trailer.size();
   GLINT_RETURN_IF_ERROR(make_room(ctx, total, what));
-  auto writer = SegmentWriter::create(ctx.shm_dir, header, trailer, what);
+  auto writer = SegmentWriter::create(ctx.shm_dir, header, trailer, what, ctx.space, ctx.durable);
   if (writer.ok() || writer.status().code() != Code::kNoSpace || !ctx.make_room) return writer;
   // Another load may have taken the room since: one more round, if it frees anything.
   const uint64_t before = space_of(ctx.shm_dir).fs_free;
   GLINT_RETURN_IF_ERROR(make_room(ctx, total, what));
   if (space_of(ctx.shm_dir).fs_free <= before) return writer;
-  return SegmentWriter::create(ctx.shm_dir, header, trailer, what);
+  return SegmentWriter::create(ctx.shm_dir, header, trailer, what, ctx.space, ctx.durable);
 }
 
 Removal reclaim_old_versions(const UpkeepContext& ctx, const std::string& source_path) {

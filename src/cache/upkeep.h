@@ -31,6 +31,10 @@ struct UpkeepContext {
   bool make_room = true;        // evict unused segments when a load lacks room
   std::string keep_md5;         // the file being opened: its segments stay
   Say say;                      // one line per removal made (may be empty)
+  // The tier, for messages and for the segments it creates.
+  std::string space = "shared memory";             // "not enough <space> in ..."
+  std::string budget_flag = "--max_shm / GLINT_MAX_SHM";
+  bool durable = false;         // disk tier: checksummed, fsynced segments
 };
 
 struct Removal {
@@ -43,8 +47,9 @@ struct Removal {
 // maps or is attaching: each is locked exclusively (flock, non-blocking; an
 // attach holds it shared from open() for as long as its mapping lives), /proc
 // is scanned for other mappers after all locks are held, and a name is
-// unlinked only while it still holds the inode that was listed. An attach
-// that lost the race sees a link count of 0 and starts over.
+// unlinked only while it still holds the inode that was listed (with its
+// disk-tier ".verified" marker, if any). An attach that lost the race sees a
+// link count of 0 and starts over.
 Removal remove_unused(const std::string& dir, std::vector<SegmentInfo> candidates);
 
 // True if upkeep may remove this segment at all: the caller's own, a valid

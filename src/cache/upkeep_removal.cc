@@ -16,6 +16,7 @@
 #include <cerrno>
 
 #include "inventory_internal.h"
+#include "segment_checksum.h"
 #include "upkeep.h"
 
 namespace glint {
@@ -77,6 +78,7 @@ Removal remove_unused(const std::string& dir, std::vector<SegmentInfo> candidate
     if (!still_named(dir_fd->get(), h.info) || ::unlinkat(dir_fd->get(), h.info.file_name.c_str(), 0) != 0) {
       continue;
     }
+    (void)::unlinkat(dir_fd->get(), (h.info.file_name + std::string(kVerifiedSuffix)).c_str(), 0);
     out.freed_bytes += h.info.file_bytes;
     out.removed.push_back(std::move(h.info));
   }

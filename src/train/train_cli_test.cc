@@ -13,10 +13,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "support/child_process.h"
@@ -265,16 +267,63 @@ std::string slurp(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-TEST(TrainCliTest, FullSharedMemoryFallsBackToAPrivateCopyWithOneWarning) {
-  TempDir dir;
+// GLINT_CACHE_DIR for the trainers a test starts, restored at scope exit.
+class CacheDirEnv {
+ public:
+  explicit CacheDirEnv(const std::string& value) {
+    if (const char* old = std::getenv("GLINT_CACHE_DIR")) old_ = old;
+    setenv("GLINT_CACHE_DIR", value.c_str(), 1);
+  }
+  ~CacheDirEnv() {
+    if (old_) {
+      setenv("GLINT_CACHE_DIR", old_->c_str(), 1);
+    } else {
+      unsetenv("GLINT_CACHE_DIR");
+    }
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+// A trainer on 2 MiB of data whose --shm_dir is a 1 MiB tmpfs.
+std::string run_with_full_shm(TempDir& dir, int* status) {
   const std::string h5 = dir.file("data.h5");
   testdata::write_glint_set(h5, {.count = 64, .size = 64});  // 2 MiB: more than the tmpfs
   std::filesystem::create_directory(dir.file("shm"));
-  int status = 0;
-  const std::string skipped = run_in_tiny_tmpfs(
+  return run_in_tiny_tmpfs(
       trainer(dir, {"--h5", h5, "--shared_memory", "--shm_dir", dir.file("shm"), "--max_steps",
                     "2", "--model_path", dir.file("m.pt"), "--base_channels", "4", "--depth", "2"}),
-      dir.file("shm"), dir.file("out.txt"), dir.file("err.txt"), &status);
+      dir.file("shm"), dir.file("out.txt"), dir.file("err.txt"), status);
+}
+
+TEST(TrainCliTest, FullSharedMemoryGoesToTheDiskTierAndSaysWhy) {
+  TempDir dir;
+  const CacheDirEnv cache(dir.file("cache"));
+  int status = 0;
+  const std::string skipped = run_with_full_shm(dir, &status);
+  if (!skipped.empty()) GTEST_SKIP() << skipped;
+  const std::string out = slurp(dir.file("out.txt"));
+  const std::string err = slurp(dir.file("err.txt"));
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out << err;
+  EXPECT_EQ(err, "");
+  EXPECT_NE(out.find("data: shared through the disk tier, loaded here in "), std::string::npos) << out;
+  EXPECT_NE(out.find("; disk tier " + dir.file("cache")), std::string::npos) << out;
+  std::vector<std::string> segments;
+  for (const auto& e : std::filesystem::directory_iterator(dir.file("cache"))) {
+    const std::string name = e.path().filename().string();
+    if (name.find('.') == std::string::npos) segments.push_back(name.substr(name.rfind('_')));
+  }
+  std::sort(segments.begin(), segments.end());
+  // one copy of each dataset, for every trainer to share
+  EXPECT_EQ(segments, (std::vector<std::string>{"_heatmaps", "_images"}));
+}
+
+TEST(TrainCliTest, FullSharedMemoryWithoutADiskTierFallsBackToAPrivateCopyWithOneWarning) {
+  TempDir dir;
+  const CacheDirEnv no_disk_tier("");
+  int status = 0;
+  const std::string skipped = run_with_full_shm(dir, &status);
   if (!skipped.empty()) GTEST_SKIP() << skipped;
   const std::string out = slurp(dir.file("out.txt"));
   const std::string err = slurp(dir.file("err.txt"));

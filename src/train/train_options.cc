@@ -57,6 +57,14 @@ void add_data_flags(CLI::App& app, TrainOptions& o) {
          "evicted, least recently used first")
       ->envname(kMaxShmEnv)
       ->check(shm_budget_validator());
+  app.add_option("--cache_dir", o.cache_dir,
+                 "the disk tier: where data that does not fit in --shm_dir is shared from (\"\" = none; "
+                 "default $GLINT_CACHE_DIR, else ~/.cache/glint)");
+  app.add_option_function<std::string>(
+         "--max_cache", [&o](const std::string& text) { o.max_cache = parse_shm_budget(text).value(); },
+         "cap on what your segments may occupy in --cache_dir (20G, 10%; default none)")
+      ->envname(kMaxCacheEnv)
+      ->check(shm_budget_validator());
   app.add_option("--fingerprint_dir", o.fingerprint_dir,
                  "where file MD5s are remembered (\"\" = ~/.cache/glint/fingerprints)");
   app.add_option("--num_workers", o.num_workers, "threads building batches (0 = in the step)")

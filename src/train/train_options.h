@@ -10,6 +10,7 @@
 #include <string>
 
 #include "glint/shm_budget.h"
+#include "glint/tier.h"
 
 namespace CLI {
 class App;
@@ -37,6 +38,13 @@ struct TrainOptions {
   // Cap on this user's glint segments in shm_dir (--max_shm SIZE|PERCENT,
   // default GLINT_MAX_SHM, else none); loads evict unused segments to keep it.
   ShmBudget max_shm;
+  // The disk tier (docs/SHM_MANAGER.md, "Tiers"): where data that does not
+  // fit in shm_dir is shared from ("" = no disk tier; default
+  // GLINT_CACHE_DIR, else XDG_CACHE_HOME/glint, else ~/.cache/glint), and
+  // the cap on this user's segments there (--max_cache, default
+  // GLINT_MAX_CACHE, else none).
+  std::string cache_dir = default_cache_dir();
+  ShmBudget max_cache;
 
   int num_workers = 4;       // loader threads; 0 builds batches in the step
   int64_t batch = 16;

@@ -93,7 +93,8 @@ TEST(TrainOptionsTest, HelpListsEveryFlagWithItsDefault) {
   EXPECT_EQ(p.code, 0);
   for (const char* flag :
        {"--h5", "--images", "--heatmaps", "--shared_memory", "--preload", "--no_preload",
-        "--cleanup_shm", "--shm_dir", "--share_group", "--fingerprint_dir", "--num_workers",
+        "--cleanup_shm", "--shm_dir", "--share_group", "--cache_dir", "--max_cache", "--fingerprint_dir",
+        "--num_workers",
         "--augment", "--batch", "--epochs", "--loss", "--model_path", "--lr", "--val_split",
         "--seed", "--threads", "--device", "--base_channels", "--depth", "--resume",
         "--max_steps", "--log", "--tensorboard", "--run_name", "--progress"}) {

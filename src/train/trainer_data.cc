@@ -1,5 +1,6 @@
 #include "train/trainer_data.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <optional>
@@ -37,9 +38,14 @@ std::string describe_shared(const std::vector<SharedDataset>& opened, double sec
   const std::string how = attached.empty() ? "loaded here"
                           : loaded.empty() ? "attached"
                                            : "loaded here " + loaded + ", attached " + attached;
+  // A dataset that did not fit in /dev/shm is shared from the disk tier
+  // (through the page cache): say so, and why, in the same line.
+  const auto on_disk = std::find_if(opened.begin(), opened.end(),
+                                    [](const SharedDataset& d) { return d.tier() == Tier::kDisk; });
   std::ostringstream s;
-  s << "shared memory, " << how << " in " << std::fixed
-    << std::setprecision(2) << seconds << " s (" << format_bytes(bytes) << ": " << names << ")";
+  s << (on_disk == opened.end() ? "shared memory, " : "shared through the disk tier, ") << how << " in "
+    << std::fixed << std::setprecision(2) << seconds << " s (" << format_bytes(bytes) << ": " << names << ")";
+  if (on_disk != opened.end()) s << "; " << on_disk->tier_note();
   return s.str();
 }
 
@@ -82,6 +88,8 @@ SourceOptions make_source_options(const TrainOptions& options, SourceKind kind, 
   so.cache.shm_dir = options.shm_dir;
   so.cache.share_group = options.share_group;
   so.cache.max_shm = options.max_shm;
+  so.cache.cache_dir = options.cache_dir;
+  so.cache.max_cache = options.max_cache;
   so.cache.fingerprint.store_dir = options.fingerprint_dir;
   so.cache.on_warning = [&err](std::string_view line) { err << "warning: " << line << "\n"; };
   return so;

@@ -25,6 +25,7 @@ ProbeReport parse_probe_report(const std::string& line) {
   for (const auto& w : j.value("warnings", nlohmann::json::array())) r.warnings.push_back(w.get<std::string>());
   for (const auto& d : j.value("datasets", nlohmann::json::array())) {
     r.datasets.push_back({d.value("name", ""), d.value("segment", ""), d.value("loaded_here", false),
+                          d.value("tier", ""), d.value("tier_note", ""), d.value("path", ""),
                           d.value("bytes", uint64_t{0}), d.value("checksum", "")});
   }
   return r;

@@ -18,6 +18,9 @@ struct ProbeDataset {
   std::string name;
   std::string segment;
   bool loaded_here = false;
+  std::string tier;       // "shared memory" or "disk"
+  std::string tier_note;
+  std::string path;
   uint64_t bytes = 0;
   std::string checksum;
 };

@@ -32,6 +32,9 @@ struct ProbeOptions {
   int64_t pause_after_bytes = -1;
   uint64_t fill_step = 0;
   std::string max_shm;
+  std::string cache_dir;
+  std::string max_cache;
+  uint64_t memory_headroom = 0;
   bool no_reclaim = false;
   bool no_make_room = false;
 };
@@ -51,6 +54,9 @@ void setup_probe(CLI::App& app, ProbeOptions& o) {
   app.add_option("--fill-step", o.fill_step, "progress step of the loader in bytes (default 32 MiB)")
       ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 40));
   app.add_option("--max-shm", o.max_shm, "budget for this user's segments (SIZE|PERCENT)");
+  app.add_option("--cache-dir", o.cache_dir, "disk-tier directory (default: none, no disk tier)");
+  app.add_option("--max-cache", o.max_cache, "budget for this user's segments in the disk tier (SIZE|PERCENT)");
+  app.add_option("--memory-headroom", o.memory_headroom, "bytes a load into shm must leave under a cgroup limit");
   app.add_flag("--no-reclaim", o.no_reclaim, "keep segments of older versions of the file");
   app.add_flag("--no-make-room", o.no_make_room, "never evict unused segments to make room");
 }
@@ -75,6 +81,9 @@ nlohmann::json report(const std::vector<glint::SharedDataset>& sets, int64_t ela
     j["datasets"].push_back({{"name", d.dataset()},
                              {"segment", d.segment()},
                              {"loaded_here", d.loaded_here()},
+                             {"tier", std::string(glint::tier_name(d.tier()))},
+                             {"tier_note", d.tier_note()},
+                             {"path", d.path()},
                              {"bytes", d.bytes()},
                              {"checksum", hex(glint::testing::fnv1a(d.data(), d.bytes()))}});
   }
@@ -94,6 +103,14 @@ int run_probe(const ProbeOptions& o) {
     return 2;
   }
   options.max_shm = *budget;
+  auto cache_budget = glint::parse_shm_budget(o.max_cache);
+  if (!cache_budget.ok()) {
+    std::cerr << cache_budget.status().message() << std::endl;
+    return 2;
+  }
+  options.cache_dir = o.cache_dir;
+  options.max_cache = *cache_budget;
+  options.memory_headroom = o.memory_headroom;
   options.reclaim_old_versions = !o.no_reclaim;
   options.make_room = !o.no_make_room;
   options.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "format.h"
 #include "json_output.h"
+#include "list_common.h"
 
 namespace glint::shm_manager {
 namespace {
@@ -50,11 +51,22 @@ int run_cleanup(const ManagerOptions& o) {
     options.source_path = target->fingerprint.path;
     if (!o.json) std::printf("File: %s\nMD5: %s\n\n", o.h5.c_str(), options.md5.c_str());
   }
-  auto report = cleanup_segments(options);
-  if (!report.ok()) return fail(report.status().message());
+  // Both tiers, /dev/shm first; the reports are merged.
+  Result<CleanupReport> report = CleanupReport{};
+  for (const auto& [dir, tier] : tier_dirs(o)) {
+    options.shm_dir = dir;
+    options.tier = tier;
+    auto one = cleanup_segments(options);
+    if (!one.ok()) return fail(one.status().message());
+    for (auto& s : one->removed) report->removed.push_back(std::move(s));
+    for (auto& s : one->skipped) report->skipped.push_back(std::move(s));
+    for (auto& s : one->removed_locks) report->removed_locks.push_back(std::move(s));
+    report->freed_bytes += one->freed_bytes;
+  }
   if (o.json) {
     nlohmann::json j = to_json(*report, o.dry_run);
     j["shm_dir"] = o.shm_dir;
+    if (tier_dirs(o).size() > 1) j["cache_dir"] = o.cache_dir;
     if (o.cleanup) j["md5"] = options.md5;
     print_json(j);
   } else {

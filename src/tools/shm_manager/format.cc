@@ -42,7 +42,7 @@ int64_t seconds_since(int64_t unix_ns) {
 int64_t age_seconds(const SegmentInfo& info) { return seconds_since(info.modified_unix_ns); }
 
 std::string segment_details(const SegmentInfo& info) {
-  std::string line = "Size: " + format_bytes(info.file_bytes);
+  std::string line = "Tier: " + std::string(tier_name(info.tier)) + "   Size: " + format_bytes(info.file_bytes);
   if (info.layout) {
     line += "   Shape: " + format_shape(info.layout->shape) +
             "   dtype: " + std::string(dtype_name(info.layout->dtype));

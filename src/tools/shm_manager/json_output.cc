@@ -23,6 +23,7 @@ nlohmann::json to_json(const SegmentInfo& info) {
   std::snprintf(mode, sizeof mode, "%04o", info.mode);
   nlohmann::json j = {
       {"file_name", info.file_name},   {"path", info.path},
+      {"tier", std::string(tier_name(info.tier))},
       {"md5", info.md5},               {"dataset", info.dataset},
       {"owner", info.owner},           {"owner_uid", info.owner_uid},
       {"mode", mode},                  {"size_bytes", info.file_bytes},

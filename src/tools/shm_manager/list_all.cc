@@ -15,8 +15,8 @@ std::string group_title(const SegmentInfo& first) {
   return "MD5 " + first.md5 + "  " + source;
 }
 
-void print_text(const Inventory& inv, const std::string& shm_dir, const ShmBudget& budget) {
-  std::printf("glint segments in %s:\n", shm_dir.c_str());
+void print_text(const Inventory& inv, const ManagerOptions& o) {
+  std::printf("glint segments in %s:\n", where_text(o).c_str());
   std::string md5;
   for (const SegmentInfo& info : inv.segments) {
     if (info.md5 != md5) {
@@ -27,7 +27,7 @@ void print_text(const Inventory& inv, const std::string& shm_dir, const ShmBudge
   }
   if (inv.segments.empty()) std::printf("  (none)\n");
   print_removed(inv.removed);
-  print_upkeep(shm_dir, budget, inv);
+  print_upkeep(o, inv);
   std::printf("\n%s\n", summary_line(inv).c_str());
 }
 
@@ -35,15 +35,16 @@ void print_text(const Inventory& inv, const std::string& shm_dir, const ShmBudge
 
 int run_list(const ManagerOptions& o) {
   if (!o.h5.empty()) return run_list_file(o);
-  auto inv = take_inventory(o.shm_dir, /*md5=*/"");
+  auto inv = take_inventory(o, /*md5=*/"");
   if (!inv.ok()) return fail(inv.status().message());
   if (o.json) {
     nlohmann::json j = inventory_json(*inv);
     j["shm_dir"] = o.shm_dir;
-    j["upkeep"] = upkeep_json(o.shm_dir, o.max_shm, *inv);
+    if (tier_dirs(o).size() > 1) j["cache_dir"] = o.cache_dir;
+    j["upkeep"] = upkeep_json(o, *inv);
     print_json(j);
   } else {
-    print_text(*inv, o.shm_dir, o.max_shm);
+    print_text(*inv, o);
   }
   return 0;
 }

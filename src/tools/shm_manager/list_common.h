@@ -16,8 +16,15 @@ struct Inventory {
   std::vector<RemovedSegment> removed;  // removed but still mapped
 };
 
-// Segments (and removed-but-mapped ones) of shm_dir; md5 "" = all.
-Result<Inventory> take_inventory(const std::string& shm_dir, const std::string& md5);
+// Segments (and removed-but-mapped ones) of both tiers: options.shm_dir, and
+// options.cache_dir when set and present; md5 "" = all.
+Result<Inventory> take_inventory(const ManagerOptions& options, const std::string& md5);
+
+// The directories --list and --cleanup look at, /dev/shm first, and their tiers.
+std::vector<std::pair<std::string, Tier>> tier_dirs(const ManagerOptions& options);
+
+// "/dev/shm" or "/dev/shm and the disk tier /root/.cache/glint".
+std::string where_text(const ManagerOptions& options);
 
 // "✓ /images   - glint_<md5>_images" then the detail line.
 void print_segment(const SegmentInfo& info, const std::string& indent);
@@ -27,8 +34,8 @@ void print_removed(const std::vector<RemovedSegment>& removed);
 
 // What the cache removed by itself lately (old versions reclaimed, unused
 // segments evicted), and the usage against --max-shm when one is set.
-void print_upkeep(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv);
-nlohmann::json upkeep_json(const std::string& shm_dir, const ShmBudget& budget, const Inventory& inv);
+void print_upkeep(const ManagerOptions& options, const Inventory& inv);
+nlohmann::json upkeep_json(const ManagerOptions& options, const Inventory& inv);
 
 // "3 segments, 490.6 MiB (1 removed but still mapped: 245.3 MiB)".
 std::string summary_line(const Inventory& inv);

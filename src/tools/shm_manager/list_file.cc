@@ -64,7 +64,7 @@ void print_section(const char* title, const std::vector<SegmentInfo>& segments) 
 
 void print_text(const ManagerOptions& o, const H5Target& target, const FileView& view, const Inventory& all) {
   std::printf("File: %s\nMD5: %s\n\n", o.h5.c_str(), target.fingerprint.md5.c_str());
-  std::printf("Shared memory status (%s):\n%s\n", o.shm_dir.c_str(), kRule);
+  std::printf("Shared memory status (%s):\n%s\n", where_text(o).c_str(), kRule);
   size_t present = 0;
   for (const DatasetInfo& ds : target.datasets) {
     print_dataset(ds, view, target.fingerprint.md5);
@@ -75,7 +75,7 @@ void print_text(const ManagerOptions& o, const H5Target& target, const FileView&
   print_section("Other segments with this MD5:", view.others);
   print_section("Segments of older versions of this file (stale):", view.older);
   print_removed(view.shown.removed);
-  print_upkeep(o.shm_dir, o.max_shm, all);
+  print_upkeep(o, all);
   std::printf("\n%zu of %zu datasets in shared memory; %s\n", present, target.datasets.size(),
               summary_line(view.shown).c_str());
 }
@@ -101,7 +101,8 @@ nlohmann::json file_json(const ManagerOptions& o, const H5Target& target, const 
   j["md5"] = target.fingerprint.md5;
   j["shm_dir"] = o.shm_dir;
   j["datasets"] = datasets;
-  j["upkeep"] = upkeep_json(o.shm_dir, o.max_shm, all);
+  if (tier_dirs(o).size() > 1) j["cache_dir"] = o.cache_dir;
+  j["upkeep"] = upkeep_json(o, all);
   return j;
 }
 
@@ -110,7 +111,7 @@ nlohmann::json file_json(const ManagerOptions& o, const H5Target& target, const 
 int run_list_file(const ManagerOptions& o) {
   auto target = inspect_h5(o.h5, o.rehash);
   if (!target.ok()) return fail(target.status().message());
-  auto inv = take_inventory(o.shm_dir, /*md5=*/"");
+  auto inv = take_inventory(o, /*md5=*/"");
   if (!inv.ok()) return fail(inv.status().message());
   const Inventory all = *inv;  // the budget counts every segment, not only this file's
   FileView view = split(std::move(*inv), *target);

@@ -75,6 +75,8 @@ struct Outcome {
   bool loaded = false;
   double seconds = 0;
   uint64_t bytes = 0;
+  std::string tier;       // "shared memory" or "disk"
+  std::string tier_note;  // which tier served and why
 };
 
 CacheOptions cache_options(const ManagerOptions& o, ProgressPrinter& progress) {
@@ -82,6 +84,8 @@ CacheOptions cache_options(const ManagerOptions& o, ProgressPrinter& progress) {
   options.shm_dir = o.shm_dir;
   options.share_group = o.share_group;
   options.max_shm = o.max_shm;
+  options.cache_dir = o.cache_dir;
+  options.max_cache = o.max_cache;
   options.reclaim_old_versions = !o.no_reclaim;
   options.make_room = !o.no_make_room;
   options.on_progress = [&progress](const LoadProgress& p) { progress.update(p); };
@@ -92,9 +96,9 @@ CacheOptions cache_options(const ManagerOptions& o, ProgressPrinter& progress) {
 }
 
 void print_outcome(const Outcome& r) {
-  std::printf("✓ %-12s - %s\n  %s in %.2f s (%s)\n", r.dataset.c_str(), r.segment.c_str(),
-              r.loaded ? "Loaded" : "Already present, attached", r.seconds,
-              format_bytes(r.bytes).c_str());
+  std::printf("✓ %-12s - %s\n  %s in %.2f s (%s)\n  Tier: %s\n", r.dataset.c_str(), r.segment.c_str(),
+              r.loaded ? "Loaded" : "Already present, attached", r.seconds, format_bytes(r.bytes).c_str(),
+              r.tier_note.c_str());
   std::fflush(stdout);
 }
 
@@ -107,14 +111,14 @@ void print_summary(const ManagerOptions& o, const H5Target& target,
     loaded += r.loaded;
     bytes += r.bytes;
     items.push_back({{"dataset", r.dataset}, {"segment", r.segment}, {"loaded", r.loaded},
-                     {"seconds", r.seconds}, {"bytes", r.bytes}});
+                     {"seconds", r.seconds}, {"bytes", r.bytes}, {"tier", r.tier}, {"tier_note", r.tier_note}});
   }
   if (o.json) {
     print_json({{"file", o.h5}, {"md5", target.fingerprint.md5}, {"shm_dir", o.shm_dir},
                 {"datasets", items}});
     return;
   }
-  std::printf("\n%s: %zu loaded, %zu already present; %s in shared memory\n",
+  std::printf("\n%s: %zu loaded, %zu already present; %s cached\n",
               count_of(outcomes.size(), "dataset", "datasets").c_str(), loaded,
               outcomes.size() - loaded, format_bytes(bytes).c_str());
 }
@@ -138,7 +142,8 @@ int run_load(const ManagerOptions& o) {
     if (!shared.ok()) return fail(shared.status().message());
     const SharedDataset& view = shared->front();
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    outcomes.push_back({ds.name, view.segment(), view.loaded_here(), took.count(), view.bytes()});
+    outcomes.push_back({ds.name, view.segment(), view.loaded_here(), took.count(), view.bytes(),
+                        std::string(tier_name(view.tier())), view.tier_note()});
     if (!o.json) print_outcome(outcomes.back());
   }
   print_summary(o, *target, outcomes);

@@ -46,8 +46,8 @@ std::optional<int64_t> parse_duration(const std::string& text) {
 
 void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
   app.description(
-      "List, clean up and pre-load glint shared-memory dataset segments "
-      "(glint_{md5}_{dataset} in the shared-memory directory).");
+      "List, clean up and pre-load glint dataset segments (glint_{md5}_{dataset}) "
+      "in both tiers: the shared-memory directory and the disk tier's cache directory.");
   // Exactly one command; the other flags say which commands they go with, and
   // CLI11 refuses the rest naming both flags ("--dry-run excludes --list").
   CLI::Option_group* commands = app.add_option_group("Commands");
@@ -68,6 +68,11 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
       ->type_name("DIR")
       ->capture_default_str()
       ->check(CLI::ExistingDirectory.description(""));
+  app.add_option("--cache-dir,--cache_dir", o.cache_dir,
+                 "The disk tier's directory; \"\" for none. Default: $GLINT_CACHE_DIR, else "
+                 "$XDG_CACHE_HOME/glint, else ~/.cache/glint")
+      ->type_name("DIR")
+      ->capture_default_str();
   app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered")->needs(h5);
   app.add_option_function<std::string>(
          "--max-shm,--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
@@ -75,6 +80,13 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
          "first, to stay within it; --list shows the usage. Default: $GLINT_MAX_SHM, else none")
       ->type_name("SIZE|PERCENT")
       ->envname(kMaxShmEnv)
+      ->check(budget_validator());
+  app.add_option_function<std::string>(
+         "--max-cache,--max_cache", [&o](const std::string& text) { o.max_cache = parse_shm_budget(text).value(); },
+         "The same cap for your segments in the disk tier's directory (a size, or a share of its file "
+         "system). Default: $GLINT_MAX_CACHE, else none")
+      ->type_name("SIZE|PERCENT")
+      ->envname(kMaxCacheEnv)
       ->check(budget_validator());
 
   CLI::Option_group* cleaning = app.add_option_group("With --cleanup or --cleanup-all");

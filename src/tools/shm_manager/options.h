@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "glint/shm_budget.h"
+#include "glint/tier.h"
 
 namespace glint::shm_manager {
 
@@ -26,12 +27,15 @@ struct ManagerOptions {
   std::optional<int64_t> older_than_seconds;  // cleanups: only older segments
   bool stale = false;                  // cleanups: only stale segments
   std::string shm_dir = "/dev/shm";    // where segments live
+  std::string cache_dir = default_cache_dir();  // the disk tier ("" = none)
   std::string share_group;             // --load: group that may read the segments
   bool rehash = false;                 // hash --h5 even if its MD5 is remembered
   bool no_reclaim = false;             // --load: keep unused segments of older versions
   bool no_make_room = false;           // --load: never evict unused segments for room
   ShmBudget max_shm;                   // --max-shm (default $GLINT_MAX_SHM): --load keeps
                                        // your segments within it; --list shows usage
+  ShmBudget max_cache;                 // --max-cache (default $GLINT_MAX_CACHE): the same
+                                       // for the disk tier
 };
 
 // Declares every option of shm_manager on `app`, writing into `options`,
