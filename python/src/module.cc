@@ -4,11 +4,12 @@
 
 #include "bindings.h"
 #include "errors.h"
+#include "util/version.h"
 
 PYBIND11_MODULE(_glint, m) {
   m.doc() = "glint: one copy of the datasets of an HDF5 file in shared memory, per machine.";
   glint::python::bind_errors(m);
   glint::python::bind_cache(m);
   glint::python::bind_inventory(m);
-  m.attr("__version__") = GLINT_VERSION;  // the project's version in CMakeLists.txt
+  m.attr("__version__") = glint::project_version();  // the project's version in CMakeLists.txt
 }

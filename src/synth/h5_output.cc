@@ -12,10 +12,7 @@
 
 #include "synth/half.h"
 #include "util/posix_error.h"
-
-#ifndef GLINT_VERSION
-#define GLINT_VERSION "unknown"
-#endif
+#include "util/version.h"
 
 namespace glint::synth {
 namespace {
@@ -180,7 +177,7 @@ Status H5Output::write_attributes() {
   const uint32_t min_glints = options_.min_glints;
   const uint32_t max_glints = options_.max_glints;
   GLINT_RETURN_IF_ERROR(
-      write_string_attribute(root, "generator", "make_glint_dataset (glint " GLINT_VERSION ")",
+      write_string_attribute(root, "generator", std::string("make_glint_dataset (glint ") + project_version() + ")",
                              path_));
   GLINT_RETURN_IF_ERROR(write_attribute(root, "render_version", H5T_STD_U32LE, &version, path_));
   GLINT_RETURN_IF_ERROR(write_attribute(root, "seed", H5T_STD_U64LE, &seed, path_));

@@ -1,5 +1,6 @@
 // The programs' one way to parse a command line and fail (CLI11): --help
-// prints to stdout and exits 0; a bad command line prints ONE line to stderr,
+// and --version ("<program> 0.1.0", util/version.h) print to stdout and exit
+// 0; a bad command line prints ONE line to stderr,
 // "<program>: <what was wrong, naming the flag> (see --help)", and exits 2.
 // Header-only so that the cache library does not link CLI11; a program that
 // includes it links CLI11::CLI11.
@@ -10,6 +11,8 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+
+#include "util/version.h"
 
 namespace glint {
 
@@ -28,6 +31,9 @@ inline int usage_error(const CLI::App& app, const std::string& message) {
 // otherwise the program's exit code (0 after --help/--version, kUsageError
 // after the one-line report of a bad command line).
 inline std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv) {
+  if (app.get_version_ptr() == nullptr) {
+    app.set_version_flag("--version", app.get_name() + " " + project_version(), "print the version and exit");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,0 +1,7 @@
+#include "util/version.h"
+
+namespace glint {
+
+const char* project_version() { return GLINT_VERSION; }
+
+}  // namespace glint
