@@ -28,15 +28,18 @@ class TorchrunTest : public ::testing::Test {
   void SetUp() override { testdata::write_glint_set(h5(), {.count = 32, .size = 32}); }
   std::string h5() const { return dir_.file("data.h5"); }
 
-  // torchrun [torchrun_flags] --no-python train_glint_unet <tiny trainer>
+  // torchrun [torchrun_flags] --no-python -- train_glint_unet <tiny trainer>
   // [flags] (an executable, not a script): two ranks on this node, static
-  // rendezvous on a free loopback port.
+  // rendezvous on a free loopback port. `--` ends torchrun's options, so that
+  // it passes the trainer's --log on instead of refusing it as an ambiguous
+  // abbreviation of its --log-dir.
   std::unique_ptr<Child> torchrun(const std::vector<std::string>& torchrun_flags,
                                   std::vector<std::string> flags) {
     std::vector<std::string> argv = {GLINT_TORCHRUN, "--nnodes", "1", "--nproc-per-node", "2",
                                      "--master-addr", "127.0.0.1", "--master-port",
                                      std::to_string(free_port()), "--no-python"};
     argv.insert(argv.end(), torchrun_flags.begin(), torchrun_flags.end());
+    argv.push_back("--");
     std::vector<std::string> args = {"--h5", h5(), "--batch", "4", "--model_path", dir_.file("m.pt"),
                                      "--shared_memory", "--shm_dir", shm_.path()};
     args.insert(args.end(), flags.begin(), flags.end());
@@ -88,7 +91,8 @@ std::vector<std::string> leftovers(const std::string& dir) {
 }
 
 TEST_F(TorchrunTest, TwoRanksTrainToTheEndAndOnlyRankZeroWritesTensorBoardEvents) {
-  auto run = torchrun({}, {"--epochs", "2", "--tensorboard", dir_.file("runs"), "--run_name", "dp"});
+  auto run = torchrun({}, {"--epochs", "2", "--log", dir_.file("log.jsonl"), "--tensorboard", dir_.file("runs"),
+                           "--run_name", "dp"});
   const ProcessResult r = run->wait();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("data parallel: rank 0 of 2 (node 0, local rank 0 of 2)"), std::string::npos) << r.out;
@@ -97,6 +101,10 @@ TEST_F(TorchrunTest, TwoRanksTrainToTheEndAndOnlyRankZeroWritesTensorBoardEvents
   const CheckpointMeta meta = read_checkpoint_meta(dir_.file("m.pt"));
   EXPECT_EQ(meta.epoch, 2);
   EXPECT_EQ(meta.global_step, 2 * 4);  // 32 samples, 2 ranks x batch 4: 4 steps an epoch
+  std::ifstream log(dir_.file("log.jsonl"));
+  int lines = 0;
+  for (std::string line; std::getline(log, line);) ++lines;
+  EXPECT_EQ(lines, 2);  // rank 0's log, one line an epoch
   // One run folder holding one event file: rank 1 wrote none.
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.file("runs"))) {
