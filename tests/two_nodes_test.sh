@@ -62,8 +62,8 @@ run_node() {
   ip netns exec "$ns" unshare --mount --propagation private bash -c '
     set -u
     mount -t tmpfs -o size=64m tmpfs /dev/shm
-    "$1" --nnodes 2 --node-rank "$2" --nproc-per-node 2 --master-addr "$3" --master-port "$4" --no-python -- \
-        --log-dir "$5/logs$2" --redirects 3 \
+    "$1" --nnodes 2 --node-rank "$2" --nproc-per-node 2 --master-addr "$3" --master-port "$4" --no-python \
+        --log-dir "$5/logs$2" --redirects 3 -- \
       "$6" --h5 "$5/data.h5" --shared_memory --fingerprint_dir "$5/fp$2" --gloo_interface "$7" \
         --base_channels 4 --depth 2 --batch 2 --epochs 2 --num_workers 1 --dist_timeout 60 \
         --progress off --model_path "$5/m$2.pt" > "$5/torchrun$2.txt" 2>&1
