@@ -31,7 +31,7 @@ check() {
     -DGLINT_BUILD_TRAINING=OFF -DGLINT_BUILD_BENCHMARKS=OFF -DGLINT_SANITIZE="$sanitize" >/dev/null
   # Only what the labels run: the cache's tests and everything in tests/.
   local targets=()
-  for t in "$dir"/src/cache/CMakeFiles/*_test.dir "$dir"/tests/CMakeFiles/*.dir; do
+  for t in "$dir"/src/cache/CMakeFiles/*_test.dir "$dir"/tests/CMakeFiles/*.dir "$dir"/tests/*/CMakeFiles/*.dir; do
     [[ -d "$t" ]] && targets+=("$(basename "$t" .dir)")
   done
   ninja -C "$dir" -j"$jobs" "${targets[@]}"
