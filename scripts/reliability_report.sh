@@ -31,6 +31,18 @@ summary=$(grep -E "tests passed, [0-9]+ tests? failed out of" "$log_dir/ctest.lo
 [[ $ctest_rc -ne 0 ]] && grep -E "^\s*[0-9]+ - .*\(Failed|Timeout|Exception\)" "$log_dir/ctest.log" || true
 echo "$summary"
 
+# The soak tests need the trainer: they run in the training build (SOAK_BUILD,
+# default build/) when it has one.
+soak_build="${SOAK_BUILD:-$root/build}"
+soak_status="not run (no training build in $soak_build)"
+if [[ -x "$soak_build/bin/train_glint_unet" ]]; then
+  echo "== soak tests in $soak_build"
+  ninja -C "$soak_build" -j"$jobs" train_glint_unet glint_predict make_glint_dataset
+  if ctest --test-dir "$soak_build" -L soak -V > "$log_dir/soak.log" 2>&1; then soak_status=passed; else
+    soak_status="NOT passed"; fi
+  grep -E "Test +#[0-9]+: Soak\." "$log_dir/soak.log" || true
+fi
+
 echo "== fuzzing in $fuzz ($fuzz_runs executions)"
 CC=clang CXX=clang++ cmake -S "$root" -B "$fuzz" -G Ninja -DGLINT_BUILD_TRAINING=OFF -DGLINT_BUILD_BENCHMARKS=OFF \
   -DGLINT_BUILD_FUZZERS=ON -DGLINT_SANITIZE="address;undefined" >/dev/null
@@ -87,6 +99,7 @@ This file is written by `scripts/reliability_report.sh`; do not edit by hand.
 | 20 | A disk-tier loader killed mid-load leaves no file under the segment's name; a waiting process takes over and publishes a complete one. | `DiskTierLimitsTest.LoaderKilledMidLoadLeavesNoFileAndTheWaiterTakesOver`: the loader stops itself half way (`--pause-after-bytes`), the cache directory is checked empty, a second probe proven blocked on the lock (/proc/locks), then SIGKILL; the second loads the right bytes; the directory holds the segment and its marker only. | @S20@ |
 | 21 | A full disk is a `kNoSpace` error naming the needed and free sizes and why `/dev/shm` was no option either, exit 1, no SIGBUS, nothing left. | `DiskTierLimitsTest.FullDiskIsANoSpaceErrorNamingBothTiersNotASigbus`: a 4 MiB tmpfs as the cache directory in a private mount namespace, an 8 MiB dataset, `/dev/shm` ruled out by `--max-shm`; the cache file system is empty (used 0) afterwards. | @S21@ |
 | 22 | A disk-tier segment damaged after publication (a page lost to a power loss) is detected by its CRC-32 at the first attach of the boot, removed with a warning and rebuilt; it is never served. | `DiskTierLimitsTest.PageDamagedAsByAPowerLossIsDetectedAndRebuiltNotServed`: a page of a published segment overwritten with zeros, its mtime put back and the boot's marker removed; the next probe warns "is damaged (CRC-32 ...)", loads again and reads the right bytes; the one after attaches without reading it whole. Unit level: `DiskTierTest.*` in src/cache (a write after publication, a version-1 segment, the verification marker). | @S22@ |
+| 23 | Memory of a long run stops growing: in a trainer (alone, with 4 loader workers and augmentation, as 2 data-parallel ranks, resumed three times), in `glint_predict` and in the Python package's open/DataLoader cycles, the highest own memory (RssAnon) of the last quarter of each process's run is within 5% of its second quarter's; Python cycles leave files and mappings as they were. | `ctest -L soak` (tests/soak/test_soak.py, in the training build): 2,000 steps of 2 ranks with validation, 1,740 steps with 4 workers, 10,000 images, 4 runs of 8 epochs, 80 cycles; every process sampled as it runs. The long version is `scripts/bench_soak.sh` (docs/benchmarks/soak.md). | @S23@ |
 
 ## Failures found and fixed
 
@@ -140,6 +153,7 @@ sed -e "s|@DATE@|$(date -u '+%Y-%m-%d %H:%M UTC')|" \
     -e "s|@S20@|$(passed LoaderKilledMidLoadLeavesNoFileAndTheWaiterTakesOver)|" \
     -e "s|@S21@|$(passed FullDiskIsANoSpaceErrorNamingBothTiersNotASigbus)|" \
     -e "s|@S22@|$(passed PageDamagedAsByAPowerLossIsDetectedAndRebuiltNotServed)|" \
+    -e "s|@S23@|$soak_status|" \
     "$log_dir/template.md" > "$out"
 echo "wrote $out"
 [[ $ctest_rc -eq 0 && $fuzz_rc -eq 0 ]]

@@ -6,15 +6,17 @@
 # subpackage a topic; scripts/bench/topics.sh says what each topic builds and runs.
 #
 # Usage: scripts/run_benchmarks.sh [--quick] [--only TOPIC[,TOPIC...]] [-- ARGS]
-#   topics    cache, predict, training, upkeep, distributed, python; all of them
-#             by default, in this order (predict only where the trainer is built)
+#   topics    cache, predict, training, upkeep, distributed, python, soak; all but
+#             soak by default, in this order (predict only where the trainer is built);
+#             soak (hours) only when named, as scripts/bench_soak.sh does
 #   --quick   fewer repetitions where a topic has them (cache: no 10x file, ~5 min;
 #             training; python)
 #   -- ARGS   passed to the topic's module, with one --only topic: for example
 #             --only cache -- --figures md5,attach     (md5,attach,load,memory,train,growth)
 #             --only training -- --figures steps,blas  (steps,blas,memory,sweep,profile)
 #             --only upkeep -- --reps 3;  --only predict -- --images 64 --rounds 3
-#             --only python -- --runs 5;  distributed takes REPS, SAMPLES, ... (scripts/bench/distributed/run.sh)
+#             --only python -- --runs 5;  --only soak -- --steps 50000 --samples 400;
+#             distributed takes REPS, SAMPLES, ... (scripts/bench/distributed/run.sh)
 # Environment: BUILD_DIR (default build-bench), BENCH_WORK (default: a fresh
 # temporary directory per topic, removed at the end), BENCH_KEEP=1 keeps it,
 # GLINT_PYTHON (the interpreter; default .venv/bin/python, made by scripts/install_deps.sh).
@@ -58,6 +60,7 @@ if ((${#selected[@]} == 0)); then
   bench_init run_benchmarks
   for topic in "${TOPICS[@]}"; do
     [[ $topic == predict ]] && ! bench_has_target glint_predict && continue  # no training build
+    [[ $topic == soak ]] && continue  # hours: only when named (scripts/bench_soak.sh)
     selected+=("$topic")
   done
 fi

@@ -4,7 +4,7 @@
 #   topic_NAME QUICK [ARGS...]   QUICK is --quick or empty; ARGS go to the module
 # Each runs in a subshell of its own, so that its work directory and traps end with it.
 
-TOPICS=(cache predict training upkeep distributed python)
+TOPICS=(cache predict training upkeep distributed python soak)
 
 # Whether the build directory defines TARGET (configured first if new).
 bench_has_target() {
@@ -91,4 +91,21 @@ topic_python() {
   "$GLINT_PY" -m bench.python.run --build "$build" --root "$root" --out "$root/docs/benchmarks/python.md" \
     --command "$command" $quick "$@"
   echo "run_benchmarks: wrote docs/benchmarks/python.md" >&2
+}
+
+# Long trainings sampled over time: docs/benchmarks/soak.md, docs/images/soak_memory.png,
+# bench/results/soak.json. 50,000 steps single and with 2 ranks (--quick: 5,000);
+# hours on a 2-core machine, so only with --only soak (scripts/bench_soak.sh).
+topic_soak() {
+  local quick=$1; shift
+  bench_init run_benchmarks
+  bench_build train_glint_unet make_glint_dataset
+  bench_workdir glint_bench_soak
+  local steps=()
+  [ -n "$quick" ] && steps=(--steps 5000)
+  "$GLINT_PY" -m bench.soak.run --build "$build" --work "$work" --out "$work/soak.json" ${steps[@]+"${steps[@]}"} "$@"
+  cp "$work/soak.json" "$root/bench/results/soak.json"
+  "$GLINT_PY" -m bench.soak.report "$root/bench/results/soak.json" \
+    --doc "$root/docs/benchmarks/soak.md" --image "$root/docs/images/soak_memory.png"
+  echo "run_benchmarks: wrote docs/benchmarks/soak.md, docs/images/soak_memory.png" >&2
 }

@@ -72,11 +72,19 @@ struct JemallocSettings {
 // up at run time: this library does not link jemalloc). Empty when
 // `malloc_file` (the library malloc() comes from) is not jemalloc, e.g.
 // mimalloc preloaded into the trainer that links jemalloc.
-JemallocSettings jemalloc_settings(const std::string& malloc_file) {
-  using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
+using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
+
+// jemalloc's mallctl() when malloc() (from `malloc_file`) is jemalloc's, else
+// null (looked up at run time: this library does not link jemalloc).
+Mallctl jemalloc_mallctl(const std::string& malloc_file) {
   void* symbol = ::dlsym(RTLD_DEFAULT, "mallctl");
-  if (symbol == nullptr || file_of(symbol) != malloc_file) return {};
-  const auto mallctl = reinterpret_cast<Mallctl>(symbol);
+  if (symbol == nullptr || malloc_file.empty() || file_of(symbol) != malloc_file) return nullptr;
+  return reinterpret_cast<Mallctl>(symbol);
+}
+
+JemallocSettings jemalloc_settings(const std::string& malloc_file) {
+  const Mallctl mallctl = jemalloc_mallctl(malloc_file);
+  if (mallctl == nullptr) return {};
   const char* version = nullptr;
   size_t size = sizeof(version);
   if (mallctl("version", &version, &size, nullptr, 0) != 0 || version == nullptr) return {};
@@ -94,6 +102,13 @@ JemallocSettings jemalloc_settings(const std::string& malloc_file) {
 }
 
 }  // namespace
+
+bool release_freed_memory() {
+  static const Mallctl mallctl = jemalloc_mallctl(other_allocator());
+  if (mallctl == nullptr) return false;
+  // 4096 is MALLCTL_ARENAS_ALL of jemalloc 5 (jemalloc.h): every arena.
+  return mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) == 0;
+}
 
 std::string apply_malloc_tuning() {
   if (const std::string other = other_allocator(); !other.empty()) {

@@ -11,6 +11,7 @@
 #include "train/dist_store.h"
 #include "train/distributed.h"
 #include "train/losses.h"
+#include "train/malloc_tuning.h"
 #include "train/peaks.h"
 #include "train/precision.h"
 #include "train/progress.h"
@@ -319,6 +320,10 @@ TrainOutcome Trainer::run() {
     EpochResult r = train_epoch(e);
     if (!interrupted_ && !r.partial) state_.epochs_done = e + 1;
     if (!interrupted_ && lead()) validate(r);
+    // Validation's allocations differ from a step's, and an epoch's last batch
+    // may be smaller: without this, jemalloc (decay off) fragments and grows
+    // every epoch (malloc_tuning.h). Every rank, once an epoch.
+    release_freed_memory();
     interrupted_ = should_stop();
     if (interrupted_) {
       if (lead()) {
