@@ -61,8 +61,9 @@ if [ $# -eq 0 ]; then
 fi
 
 step "two trainings at the same time on one shared copy"
+# --overwrite: a demo run starts afresh in $work, replacing the models and logs of the last one.
 common=(--h5 "$h5" --shared_memory --epochs "$epochs" --base_channels 8 --threads 1
-        --num_workers 1 --batch 16 --lr 1e-2 --progress off)
+        --num_workers 1 --batch 16 --lr 1e-2 --progress off --overwrite)
 # lr 1e-2: at 3e-3 the 8-channel UNet needs ~8 epochs before its first peak
 # crosses the 0.3 detection threshold; at 1e-2 it finds every glint by epoch 5.
 for loss in focal hybrid; do

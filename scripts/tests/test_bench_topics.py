@@ -7,6 +7,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 from bench import machine, util  # noqa: E402
+from bench.soak import report as soak_report  # noqa: E402
 from bench.training import report as training_report  # noqa: E402
 
 
@@ -17,6 +18,19 @@ def test_training_report_reproduces_the_committed_page():
     before = training_report.read_before(os.path.join(ROOT, "bench", "results", "training_torch1.13.json"))
     with open(os.path.join(ROOT, "docs", "benchmarks", "training.md"), encoding="utf-8") as f:
         assert training_report.render(results, notes, before).text() == f.read()
+
+
+def test_soak_report_reproduces_the_committed_page_and_draws_every_process(tmp_path):
+    with open(os.path.join(ROOT, "bench", "results", "soak.json")) as f:
+        results = json.load(f)
+    with open(os.path.join(ROOT, "docs", "benchmarks", "soak.md"), encoding="utf-8") as f:
+        assert soak_report.render(results, "../images/soak_memory.png").text() == f.read()
+    # One table row per trainer process: 1 alone, 2 ranks.
+    assert [len(r["processes"]) for r in results["runs"].values()] == [1, 2]
+    assert len(soak_report.rows(results)) == 3
+    soak_report.plot(results, str(tmp_path / "soak.png"))
+    with open(tmp_path / "soak.png", "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
 def test_machine_describes_what_every_report_reads():

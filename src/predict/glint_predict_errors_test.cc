@@ -26,6 +26,14 @@ TEST_F(GlintPredictErrorsTest, BadInputsGiveOneLineNamingTheInput) {
       {{"--threshold", "2", "--h5", file("d.h5")}, "glint_predict: --threshold: "},
       {{}, "glint_predict: no input: give --h5 FILE or image files (see --help)"},
       {{"--h5", file("d.h5"), "--out", dir.file("no/dir/x.csv")}, "glint_predict: error: --out " + dir.file("no/dir/x.csv")},
+      // Every output is checked before the file or the model is read.
+      {{"--h5", dir.file("none.h5"), "--out", dir.path()},
+       "glint_predict: error: --out " + dir.path() + ": is a directory; give a file path such as " + dir.path() + "/glints.csv"},
+      {{"--h5", file("d.h5"), "--out", "/proc/x.csv"}, "glint_predict: error: --out /proc/x.csv: cannot create a file in /proc ("},
+      {{"--h5", file("d.h5"), "--png", dir.path()}, "glint_predict: error: --png " + dir.path() + ": is a directory"},
+      {{"--h5", file("d.h5"), "--overlay", dir.file("odd.png")},
+       "glint_predict: error: --overlay " + dir.file("odd.png") + ": is a file, not a directory"},
+      {{"--h5", file("d.h5"), "--overlay", "/proc/overlays"}, "glint_predict: error: --overlay /proc/overlays: cannot create"},
   };
   for (const auto& [args, message] : cases) {
     ProcessResult r = predict(args);

@@ -13,6 +13,7 @@
 #include "predict/result.h"
 #include "train/malloc_tuning.h"
 #include "train/threads.h"
+#include "util/output_path.h"
 
 namespace glint::predict {
 namespace {
@@ -101,10 +102,22 @@ std::vector<std::vector<Peak>> infer(LoadedModel& model, const std::vector<Input
   return train::extract_batch_peaks(predict_heatmaps(model, x), po);
 }
 
+// Each output (--out, --png, --overlay) can be written; throws one line
+// naming the flag, the path and the cause.
+void check_outputs(const PredictOptions& o) {
+  const auto check = [](const char* flag, const std::string& path, const std::string& why) {
+    if (!why.empty()) throw std::runtime_error(std::string(flag) + " " + path + ": " + why);
+  };
+  if (!o.out.empty()) check("--out", o.out, file_output_problem(o.out, "glints.csv"));
+  if (!o.png.empty()) check("--png", o.png, file_output_problem(o.png, "glints.png"));
+  if (!o.overlay.empty()) check("--overlay", o.overlay, directory_output_problem(o.overlay));
+}
+
 int run(const PredictOptions& o, std::ostream& out, std::ostream& err) {
   // Batches allocate and free the same large activations, as training steps do.
   train::apply_malloc_tuning();
   train::configure_threads(o.threads);
+  check_outputs(o);  // before any reading: a bad path costs milliseconds, not a whole pass
   std::unique_ptr<ImageInput> input = open_input(o, err);
   LoadedModel model = load_model(o.model_path, o.precision);
   out << describe_model(o.model_path, model) << "\n" << "input: " << input->description() << "\n";

@@ -21,6 +21,8 @@
 #include <optional>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "support/child_process.h"
 #include "support/temp_dir.h"
 #include "train/batch_loader_order.h"
@@ -102,6 +104,11 @@ TEST(TrainCliTest, EachBadInputIsOneLineBeforeAnyWork) {
       {{"--h5", good, "--device", "cuda"}, "--device cuda: no GPU is usable: "},
       {{"--h5", good, "--resume", "--model_path", dir.file("none.pt")}, "--resume"},
       {{"--h5", good, "--model_path", dir.file("no/such/dir/m.pt")}, "--model_path"},
+      {{"--h5", good, "--model_path", dir.path()}, "--model_path " + dir.path() + ": is a directory; give a file"},
+      {{"--h5", good, "--model_path", ""}, "--model_path: is empty"},
+      {{"--h5", good, "--model_path", "/proc/m.pt"}, "--model_path /proc/m.pt: cannot create a file in /proc ("},
+      {{"--h5", good, "--model_path", dir.file("m.pt"), "--log", dir.path()}, "--log " + dir.path() + ": is a dir"},
+      {{"--h5", good, "--model_path", dir.file("m.pt"), "--log", "/proc/l.jsonl"}, "--log /proc/l.jsonl: cannot"},
       {{"--h5", good, "--shared_memory", "--shm_dir", dir.file("nodir")}, "--shm_dir"},
       {{"--h5", good, "--world_size", "2", "--rank", "2"}, "--rank 2 is outside 0..1"},
   };
@@ -112,6 +119,80 @@ TEST(TrainCliTest, EachBadInputIsOneLineBeforeAnyWork) {
     EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
     EXPECT_EQ(r.out.find("data:"), std::string::npos) << "loaded data before failing: " << r.out;
   }
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(TrainCliTest, AnEarlierRunIsNeverReplacedUnaskedAndResumeTakesItsFlags) {
+  TempDir dir;
+  const std::string h5 = dir.file("glints.h5");
+  testdata::write_glint_set(h5, {.count = 24, .size = 32});
+  const auto run = [&](std::vector<std::string> extra, const std::string& model = "keep.pt") {
+    std::vector<std::string> args = {"--h5", h5, "--model_path", dir.file(model), "--log", dir.file("keep.jsonl"),
+                                     "--batch", "8", "--depth", "2", "--progress", "off"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_process(trainer(dir, args));
+  };
+  ProcessResult first = run({"--epochs", "1", "--lr", "0.01", "--loss", "hybrid", "--seed", "3",
+                             "--val_split", "0.25", "--base_channels", "4"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string model = file_bytes(dir.file("keep.pt")), log = file_bytes(dir.file("keep.jsonl"));
+
+  // The same command again: refused before any data, nothing touched.
+  ProcessResult again = run({"--epochs", "1", "--base_channels", "4"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_EQ(count_lines(again.err), 1) << again.err;
+  EXPECT_NE(again.err.find("--model_path " + dir.file("keep.pt") +
+                           " already holds a model trained 1 epoch(s) with --loss hybrid (saved "),
+            std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("continue it with --resume, or replace it with --overwrite"), std::string::npos);
+  EXPECT_EQ(again.out.find("data:"), std::string::npos) << again.out;
+  EXPECT_EQ(file_bytes(dir.file("keep.pt")), model);
+  EXPECT_EQ(file_bytes(dir.file("keep.jsonl")), log);
+  ProcessResult log_only = run({"--epochs", "1"}, "other.pt");
+  EXPECT_NE(log_only.err.find("--log " + dir.file("keep.jsonl") + " already holds the log of a run (1 line(s)"),
+            std::string::npos) << log_only.err;
+
+  // --resume without the model's flags: taken from the checkpoint, the log appended.
+  ProcessResult resumed = run({"--resume", "--epochs", "2"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("resume: " + dir.file("keep.pt") + " after epoch 1, training to epoch 2; from the "
+                             "checkpoint: --loss hybrid --base_channels 4 --seed 3 --val_split 0.25 --lr 0.01\n"),
+            std::string::npos) << resumed.out;
+  std::ifstream lines(dir.file("keep.jsonl"));
+  std::vector<nlohmann::json> epochs;
+  for (std::string line; std::getline(lines, line);) epochs.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(epochs.size(), 2u);
+  EXPECT_EQ(epochs[1]["epoch"], 2);
+  EXPECT_DOUBLE_EQ(epochs[1]["lr"].get<double>(), 0.01);  // not the default 0.001
+
+  // A fixed flag that differs is refused with both values; --lr may change.
+  ProcessResult other_loss = run({"--resume", "--epochs", "3", "--loss", "focal"});
+  EXPECT_NE(other_loss.exit_code, 0);
+  EXPECT_NE(other_loss.err.find("--loss focal was given, but " + dir.file("keep.pt") +
+                                " was trained with --loss hybrid"), std::string::npos) << other_loss.err;
+
+  // --epochs already reached: one line, exit 0, the checkpoint untouched.
+  const std::string after_two = file_bytes(dir.file("keep.pt"));
+  ProcessResult done = run({"--resume", "--epochs", "2", "--lr", "0.5"});
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.out.find("has trained 2 epoch(s); --epochs 2 asks for no more, so nothing is done"),
+            std::string::npos) << done.out;
+  EXPECT_EQ(done.out.find("data:"), std::string::npos) << done.out;
+  EXPECT_EQ(file_bytes(dir.file("keep.pt")), after_two);
+
+  ProcessResult faster = run({"--resume", "--epochs", "3", "--lr", "0.002"});
+  ASSERT_EQ(faster.exit_code, 0) << faster.err;
+  EXPECT_NE(faster.out.find("changed: --lr 0.002 (was 0.01)"), std::string::npos) << faster.out;
+
+  // --overwrite starts afresh: a new checkpoint, a log of this run only.
+  ProcessResult fresh = run({"--overwrite", "--epochs", "1", "--base_channels", "4"});
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_EQ(count_lines(file_bytes(dir.file("keep.jsonl"))), 1);
+  EXPECT_EQ(read_checkpoint_meta(dir.file("keep.pt")).loss, "focal");
 }
 
 TEST(TrainCliTest, TwoTrainersOnOneFileHoldOneCopyOfTheData) {

@@ -95,7 +95,11 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
       ->check(CLI::Range(int64_t{1}, int64_t{1024}));
   app.add_option("--depth", o.depth, "UNet levels; image size must divide by 2^depth")
       ->check(CLI::Range(int64_t{1}, int64_t{8}));
-  app.add_flag("--resume", o.resume, "continue from the checkpoint at --model_path");
+  app.add_flag("--resume", o.resume,
+               "continue from the checkpoint at --model_path; flags not given are taken from it");
+  app.add_flag("--overwrite", o.overwrite,
+               "replace the checkpoint at --model_path and the --log of an earlier run (refused otherwise)")
+      ->excludes("--resume");
   app.add_option("--max_steps", o.max_steps, "stop after this many optimiser steps (0 = no limit)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--log", o.log, "append one JSON line per epoch to this file");
@@ -163,6 +167,19 @@ int parse_train_options(int argc, const char* const* argv, TrainOptions& options
                "train_glint_unet");
   setup_train_options(app, options);
   if (const auto code = parse_command_line(app, argc, argv)) return *code;
+  for (const CLI::Option* option : app.get_options()) {
+    // From the command line only: a value from the environment is no choice
+    // made for this run.
+    if (option->count() > 0 && !option->get_lnames().empty()) {
+      const std::string flag = "--" + option->get_lnames().front();
+      bool from_argv = false;
+      for (int i = 1; i < argc && !from_argv; ++i) {
+        const std::string arg = argv[i];
+        from_argv = arg == flag || arg.rfind(flag + "=", 0) == 0;
+      }
+      if (from_argv) options.given.insert(flag);
+    }
+  }
   // Not ->required(): --help and --cleanup_shm's own message come first, and
   // this line says what to give.
   if (options.h5.empty()) return usage_error(app, "--h5 is required: give the HDF5 training file");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "glint/shm_budget.h"
@@ -64,6 +65,9 @@ struct TrainOptions {
   int64_t base_channels = 16;
   int64_t depth = 3;
   bool resume = false;       // continue from the checkpoint at model_path
+  // Replace the checkpoint at model_path and the --log of an earlier run
+  // (without it, and without --resume, a run that is there is refused).
+  bool overwrite = false;
   int64_t max_steps = 0;     // stop after this many optimiser steps; 0 = no limit
   std::string log;           // JSON lines, one per epoch ("" = none)
   // TensorBoard event files in <tensorboard>/<run name> ("" = none); rank 0
@@ -98,6 +102,11 @@ struct TrainOptions {
   int dist_timeout = 300;
   // BatchNorm statistics over the samples of all ranks (torch's SyncBatchNorm).
   bool sync_batchnorm = false;
+
+  // The flags given on the command line ("--lr", ...), filled by
+  // parse_train_options: with --resume, the ones not given come from the
+  // checkpoint (train/resume_flags.h).
+  std::set<std::string> given;
 };
 
 // Declares every flag of TrainOptions on `app`, bound to `options`, with its

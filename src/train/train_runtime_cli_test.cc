@@ -29,7 +29,7 @@ const std::string kMimalloc = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2.0";
 
 std::vector<std::string> one_step(const TempDir& dir, std::vector<std::string> extra = {}) {
   std::vector<std::string> args = {built_program("bin/train_glint_unet"), "--h5", dir.file("g.h5"),
-                                   "--model_path", dir.file("m.pt"), "--fingerprint_dir",
+                                   "--model_path", dir.file("m.pt"), "--overwrite", "--fingerprint_dir",
                                    dir.file("fp"), "--num_workers", "1", "--max_steps", "1",
                                    "--base_channels", "4", "--depth", "2", "--batch", "4",
                                    "--progress", "off"};

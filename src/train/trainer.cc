@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,6 +20,8 @@
 #include "train/malloc_tuning.h"
 #include "train/precision.h"
 #include "train/progress.h"
+#include "train/resume_flags.h"
+#include "train/run_outputs.h"
 #include "train/runtime_info.h"
 #include "train/threads.h"
 #include "train/trainer_cleanup.h"
@@ -55,16 +58,11 @@ void check_flags(const TrainOptions& o) {
     throw std::runtime_error("--shm_dir " + o.shm_dir + ": not a directory; give the "
                              "shared-memory mount (default /dev/shm)");
   }
-  std::string dir = std::filesystem::path(o.model_path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  if (!is_directory(dir) || ::access(dir.c_str(), W_OK) != 0) {
-    throw std::runtime_error("--model_path " + o.model_path + ": directory " + dir +
-                             " does not exist or is not writable");
-  }
   if (o.resume && ::access(o.model_path.c_str(), R_OK) != 0) {
     throw std::runtime_error("--resume: no checkpoint at " + o.model_path +
                              "; train without --resume first or fix --model_path");
   }
+  check_run_outputs(o);
 }
 
 void check_geometry(const TrainOptions& o, const SourceShape& shape) {
@@ -160,10 +158,18 @@ void record_error(const std::string& message) {
   std::ofstream(path) << record.dump() << "\n";
 }
 
-int run(const TrainOptions& o) {
-  if (o.cleanup_shm) return run_cleanup_shm(o, std::cout, std::cerr);
+int run(const TrainOptions& given) {
+  if (given.cleanup_shm) return run_cleanup_shm(given, std::cout, std::cerr);
   prefer_avx512_kernels();  // before the first tensor operation
-  check_flags(o);
+  check_flags(given);
+  // With --resume, the flags not given are the checkpoint's.
+  std::optional<ResumePlan> plan;
+  if (given.resume) {
+    plan = plan_resume(given);
+    std::cout << plan->line << "\n" << std::flush;
+    if (plan->nothing_to_do) return kExitOk;
+  }
+  const TrainOptions& o = plan ? plan->options : given;
   const SourceShape shape = check_training_file(o);
   check_geometry(o, shape);
   if (o.resume) check_resumable(o, shape);

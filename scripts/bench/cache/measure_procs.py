@@ -55,7 +55,7 @@ def trainer_cmd(b, h5, shared):
            "--batch", "4", "--base_channels", "1", "--depth", "1", "--threads", "1", "--num_workers", "0"]
     if shared:
         cmd.append("--shared_memory")
-    return cmd + ["--shm_dir", b.shm, "--fingerprint_dir", b.store, "--model_path", "model.pt",
+    return cmd + ["--shm_dir", b.shm, "--fingerprint_dir", b.store, "--model_path", "model.pt", "--overwrite",
                   "--progress", "off", "--log", "epochs.jsonl"]
 
 

@@ -41,7 +41,7 @@ make_nodes() {
   fi
 }
 
-common=(--h5 "$work/data.h5" --base_channels "$base" --depth "$depth" --epochs 2 --num_workers 1 --val_split 0.05
+common=(--overwrite --h5 "$work/data.h5" --base_channels "$base" --depth "$depth" --epochs 2 --num_workers 1 --val_split 0.05
         --progress off --fingerprint_dir "$work/fp" --loss mse)
 free_port() { "$GLINT_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

@@ -66,7 +66,7 @@ def main():
     ap.add_argument("--steps", type=int, default=50000, help="steps of each run (default 50000)")
     ap.add_argument("--samples", type=int, default=400, help="about how many samples of each process")
     args = ap.parse_args()
-    bin_dir = os.path.join(args.build, "bin")
+    bin_dir = os.path.join(os.path.abspath(args.build), "bin")
     h5 = os.path.join(args.work, "soak.h5")
     subprocess.run([os.path.join(bin_dir, "make_glint_dataset"), h5, "--count", str(COUNT), "--size", str(SIZE),
                     "--glints", "1-2", "--seed", "3", "--quiet"], check=True)
