@@ -14,7 +14,7 @@ TEST_F(GlintPredictErrorsTest, BadInputsGiveOneLineNamingTheInput) {
   std::filesystem::resize_file(dir.file("cut.png"), 60);
   ASSERT_EQ(write_gray16_png(dir.file("odd.png"), 30, 30, odd), "");
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--h5", dir.file("none.h5")}, "glint_predict: error: --h5: "},
+      {{"--h5", dir.file("none.h5")}, "glint_predict: --h5 " + dir.file("none.h5") + ": no such file (see --help)"},
       {{"--h5", file("d.h5"), "--indices", "0:99"}, "glint_predict: error: --indices 0:99: the file has only 12 rows"},
       {{"--h5", file("d.h5"), "--images", "nope"}, "glint_predict: error: --images: "},
       {{"--h5", file("d.h5"), "--model_path", dir.file("no.pt")}, "glint_predict: error: --model_path " + dir.file("no.pt")},
@@ -27,7 +27,7 @@ TEST_F(GlintPredictErrorsTest, BadInputsGiveOneLineNamingTheInput) {
       {{}, "glint_predict: no input: give --h5 FILE or image files (see --help)"},
       {{"--h5", file("d.h5"), "--out", dir.file("no/dir/x.csv")}, "glint_predict: error: --out " + dir.file("no/dir/x.csv")},
       // Every output is checked before the file or the model is read.
-      {{"--h5", dir.file("none.h5"), "--out", dir.path()},
+      {{"--h5", file("d.h5"), "--out", dir.path()},
        "glint_predict: error: --out " + dir.path() + ": is a directory; give a file path such as " + dir.path() + "/glints.csv"},
       {{"--h5", file("d.h5"), "--out", "/proc/x.csv"}, "glint_predict: error: --out /proc/x.csv: cannot create a file in /proc ("},
       {{"--h5", file("d.h5"), "--png", dir.path()}, "glint_predict: error: --png " + dir.path() + ": is a directory"},

@@ -1,5 +1,7 @@
 #include "predict/predict_options.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include "train/precision.h"
@@ -64,6 +66,10 @@ int parse_predict_options(int argc, const char* const* argv, PredictOptions& opt
   if (const auto code = parse_command_line(app, argc, argv)) return *code;
   if (options.h5.empty() && options.files.empty()) {
     return usage_error(app, "no input: give --h5 FILE or image files");
+  }
+  // A file that is not there is a bad command line in every program (exit 2).
+  if (!options.h5.empty() && ::access(options.h5.c_str(), F_OK) != 0) {
+    return usage_error(app, "--h5 " + options.h5 + ": no such file");
   }
   return -1;
 }

@@ -29,6 +29,7 @@
 #include "train/trainer_loop.h"
 #include "train/trainer_memory.h"
 #include "train/trainer_signal.h"
+#include "util/cli.h"
 
 namespace glint::train {
 namespace {
@@ -193,6 +194,13 @@ int run(const TrainOptions& given) {
 }  // namespace
 
 int run_train(const TrainOptions& options) {
+  // A file that is not there is a bad command line in every program (exit 2,
+  // as in shm_manager and glint_predict); --cleanup_shm still finds the
+  // segments of a deleted file by its name.
+  if (!options.cleanup_shm && ::access(options.h5.c_str(), F_OK) != 0) {
+    std::cerr << "train_glint_unet: --h5 " << options.h5 << ": no such file (see --help)\n";
+    return kUsageError;
+  }
   std::string error;
   try {
     return run(options);

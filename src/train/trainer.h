@@ -6,10 +6,13 @@
 
 namespace glint::train {
 
-// Exit codes of run_train.
+// Exit codes of run_train, the same in every program (docs/TRAINING.md,
+// "Exit codes"): 0 done, 1 a failure while working, 2 a bad command line
+// (kUsageError of util/cli.h: also a --h5 file that does not exist), 130
+// stopped by SIGINT/SIGTERM (trainer_signal.h): after saving the checkpoint
+// once training has started, before any saving when the signal came earlier.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
-// 130: stopped by SIGINT/SIGTERM after saving the checkpoint (trainer_signal.h).
 
 // Runs one training (or, with --cleanup_shm, the cleanup) and returns the
 // process exit code. Order: cheap checks of every option, the file and its

@@ -1,7 +1,8 @@
 // The programs' one way to parse a command line and fail (CLI11): --help
 // and --version ("<program> 0.1.0", util/version.h) print to stdout and exit
 // 0; a bad command line prints ONE line to stderr,
-// "<program>: <what was wrong, naming the flag> (see --help)", and exits 2.
+// "<program>: <what was wrong, naming the flag> (see --help)", and exits 2
+// (util/cli_messages.h words it).
 // Header-only so that the cache library does not link CLI11; a program that
 // includes it links CLI11::CLI11.
 #pragma once
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "util/cli_messages.h"
 #include "util/version.h"
 
 namespace glint {
@@ -39,8 +41,9 @@ inline std::optional<int> parse_command_line(CLI::App& app, int argc, const char
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // CLI11's own report spans two lines; users get one.
-    return usage_error(app, e.what());
+    // CLI11's own report spans two lines and reads like its code; users get
+    // one line with the flag, the value and what is expected.
+    return usage_error(app, cli_messages::rewrite(app, e, argc, argv));
   }
   return std::nullopt;
 }
