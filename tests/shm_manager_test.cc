@@ -160,8 +160,7 @@ TEST_F(ShmManagerTest, BadDurationIsOneClearLine) {
 TEST_F(ShmManagerTest, MissingFileIsOneClearLine) {
   ProcessResult r = run({"--list", "--h5", tmp_.file("missing.h5")});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "shm_manager: --h5: File does not exist: " + tmp_.file("missing.h5") +
-                       " (see --help)\n");
+  EXPECT_EQ(r.err, "shm_manager: --h5 " + tmp_.file("missing.h5") + ": no such file (see --help)\n");
 }
 
 TEST_F(ShmManagerTest, FileThatIsNotHdf5IsOneLineNamingIt) {

@@ -23,7 +23,7 @@ TEST_F(GlintPredictErrorsTest, BadInputsGiveOneLineNamingTheInput) {
       {{dir.file("odd.png")}, "glint_predict: error: image " + dir.file("odd.png") + " is 30x30 but a UNet of depth 2"},
       {{"--h5", file("d.h5"), dir.file("odd.png")}, "glint_predict: --h5 excludes files"},
       {{"--indices", "3", dir.file("odd.png")}, "glint_predict: --indices requires --h5"},
-      {{"--threshold", "2", "--h5", file("d.h5")}, "glint_predict: --threshold: "},
+      {{"--threshold", "2", "--h5", file("d.h5")}, "glint_predict: --threshold 2: expected a number from 0 to 1 (see --help)"},
       {{}, "glint_predict: no input: give --h5 FILE or image files (see --help)"},
       {{"--h5", file("d.h5"), "--out", dir.file("no/dir/x.csv")}, "glint_predict: error: --out " + dir.file("no/dir/x.csv")},
       // Every output is checked before the file or the model is read.

@@ -98,7 +98,9 @@ TEST(TrainCliTest, EachBadInputIsOneLineBeforeAnyWork) {
       {{"--h5", good, "--images", "pictures"}, "pictures"},
       {{"--h5", dir.file("counts.h5")}, "12"},
       {{"--h5", dir.file("sizes.h5")}, "16"},
-      {{"--h5", dir.file("odd.h5"), "--depth", "3"}, "--depth 3"},
+      {{"--h5", dir.file("odd.h5"), "--depth", "3"}, "--depth 3: images of " + dir.file("odd.h5") +
+                                                       " are 36x36, not divisible by 2^depth = 8; the largest --depth "
+                                                       "that fits is 2"},
       {{"--h5", good, "--batch", "0"}, "--batch"},
       {{"--h5", good, "--loss", "l1"}, "--loss"},
       {{"--h5", good, "--device", "cuda"}, "--device cuda: no GPU is usable: "},

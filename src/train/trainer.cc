@@ -67,12 +67,19 @@ void check_flags(const TrainOptions& o) {
 }
 
 void check_geometry(const TrainOptions& o, const SourceShape& shape) {
-  const int64_t step = int64_t{1} << o.depth;
-  if (shape.images.height % step != 0 || shape.images.width % step != 0) {
+  const auto fits = [&shape](int64_t depth) {
+    const int64_t step = int64_t{1} << depth;
+    return shape.images.height % step == 0 && shape.images.width % step == 0;
+  };
+  if (!fits(o.depth)) {
+    int64_t largest = o.depth - 1;
+    while (largest > 0 && !fits(largest)) --largest;
     throw std::runtime_error(
         "--depth " + std::to_string(o.depth) + ": images of " + o.h5 + " are " +
         std::to_string(shape.images.height) + "x" + std::to_string(shape.images.width) +
-        ", not divisible by 2^depth = " + std::to_string(step) + "; use a smaller --depth");
+        ", not divisible by 2^depth = " + std::to_string(int64_t{1} << o.depth) +
+        (largest > 0 ? "; the largest --depth that fits is " + std::to_string(largest)
+                     : "; no --depth fits: crop or pad the images to an even size"));
   }
 }
 
