@@ -26,6 +26,7 @@ from glint._glint import (
     __version__,
     cleanup,
     cleanup_all,
+    describe,
     fingerprint,
     list_segments,
     open_shared,
@@ -34,5 +35,5 @@ from glint._glint import (
 __all__ = [
     "CorruptError", "Error", "InvalidArgumentError", "IOFailureError", "NoSpaceError",
     "NotFoundError", "PermissionDeniedError", "Segment", "UnsupportedError", "__version__",
-    "cleanup", "cleanup_all", "fingerprint", "list_segments", "open_shared",
+    "cleanup", "cleanup_all", "describe", "fingerprint", "list_segments", "open_shared",
 ]

@@ -55,16 +55,21 @@ class SharedDataset(torch.utils.data.Dataset):
         self.shm_dir = shm_dir
         self.share_group = share_group
         self._arrays = None
+        self._check_shapes()  # from the metadata, before anything is loaded into shared memory
         self._attach()
-        n_images, n_heatmaps = len(self._arrays[0]), len(self._arrays[1])
+
+    def _check_shapes(self):
+        shapes = {name: shape for name, (shape, _) in
+                  glint.describe(self.h5, [self.images, self.heatmaps]).items()}
+        for name, shape in shapes.items():
+            if len(shape) not in (3, 4):
+                raise glint.InvalidArgumentError(
+                    f"{self.h5}: '{name}' has shape {list(shape)}; expected [N, H, W] or [N, C, H, W]")
+        n_images, n_heatmaps = shapes[self.images][0], shapes[self.heatmaps][0]
         if n_images != n_heatmaps:
             raise glint.InvalidArgumentError(
-                f"{self.h5}: '{images}' has {n_images} samples but '{heatmaps}' has {n_heatmaps}; "
+                f"{self.h5}: '{self.images}' has {n_images} samples but '{self.heatmaps}' has {n_heatmaps}; "
                 "pick datasets with one row per sample each")
-        for name, array in zip((images, heatmaps), self._arrays):
-            if array.ndim not in (3, 4):
-                raise glint.InvalidArgumentError(
-                    f"{self.h5}: '{name}' has shape {array.shape}; expected [N, H, W] or [N, C, H, W]")
 
     def _attach(self):
         arrays = glint.open_shared(self.h5, [self.images, self.heatmaps],

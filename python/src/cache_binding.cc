@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "glint/cache.h"
 #include "glint/fingerprint.h"
+#include "glint/h5.h"
 
 namespace py = pybind11;
 
@@ -109,6 +110,19 @@ std::string fingerprint(const py::object& h5, bool rehash) {
   return value_or_raise(std::move(fp)).md5;
 }
 
+// {name: (shape, dtype)} of datasets of the file, from its metadata: nothing
+// is read or loaded.
+py::dict describe(const py::object& h5, const std::vector<std::string>& datasets) {
+  const std::string path = fspath(h5);
+  std::unique_ptr<H5Source> source = value_or_raise(H5Source::open(path));
+  py::dict out;
+  for (const std::string& name : datasets) {
+    const DatasetInfo info = value_or_raise(source->info(name));
+    out[py::str(name)] = py::make_tuple(py::tuple(py::cast(info.shape)), std::string(dtype_name(info.dtype)));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string fspath(const py::object& path) {
@@ -143,6 +157,8 @@ with no current segment raises glint.NotFoundError, and nothing is created.
 Returns {name: array}: read-only, zero-copy arrays whose memory is the segment;
 each array's ``base`` is the glint.Segment owning the mapping. Raises a
 glint.Error subclass with the library's message.)doc");
+  m.def("describe", &describe, py::arg("h5"), py::arg("datasets"),
+        "{name: (shape, dtype)} of datasets of `h5`, from the file's metadata only: nothing is loaded.");
   m.def("fingerprint", &fingerprint, py::arg("h5"), py::kw_only(), py::arg("rehash") = false,
         "MD5 of every byte of `h5` (remembered per user while the file is unchanged).");
 }

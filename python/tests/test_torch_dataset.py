@@ -60,10 +60,20 @@ def test_bad_names_raise_the_library_errors(h5file, shm_dir):
     with h5py.File(h5file, "a") as f:
         f["scores"] = np.zeros((6, 3), np.float32)
         f["short"] = np.zeros((5, 16, 16), np.float32)
-    with pytest.raises(glint.InvalidArgumentError, match=r"'scores' has shape \(6, 3\); expected"):
+    with pytest.raises(glint.InvalidArgumentError, match=r"'scores' has shape \[6, 3\]; expected"):
         SharedDataset(h5file, heatmaps="scores", shm_dir=shm_dir)
     with pytest.raises(glint.InvalidArgumentError, match="'images' has 6 samples but 'short' has 5"):
         SharedDataset(h5file, heatmaps="short", shm_dir=shm_dir)
+    # Checked from the file's metadata: nothing was loaded into shared memory.
+    assert os.listdir(shm_dir) == []
+
+
+def test_describe_reads_shapes_without_loading(h5file, shm_dir):
+    shapes = glint.describe(h5file, ["images", "/heatmaps"])
+    assert shapes == {"images": ((6, 16, 16), "uint8"), "/heatmaps": ((6, 16, 16), "float16")}
+    with pytest.raises(glint.NotFoundError, match="'/labels' not found"):
+        glint.describe(h5file, ["labels"])
+    assert os.listdir(shm_dir) == []
 
 
 def batches(loader):
