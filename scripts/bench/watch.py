@@ -41,6 +41,16 @@ class Run:
     processes: dict    # pid -> [Sample], in time order
     wall_s: float
 
+    def lasting(self, share=0.5):
+        """The processes sampled over at least `share` of the run (the trainers
+        themselves, not a helper that came and went)."""
+        return {pid: s for pid, s in self.processes.items() if s[-1].t - s[0].t >= share * self.wall_s}
+
+    def brief(self, share=0.5):
+        """The others, as "pid P from S s to E s" for the report."""
+        return [f"pid {pid} from {s[0].t:.0f} s to {s[-1].t:.0f} s" for pid, s in self.processes.items()
+                if s[-1].t - s[0].t < share * self.wall_s]
+
 
 def _children(pid):
     try:

@@ -54,8 +54,11 @@ def log_rows(path):
 
 def assert_flat(run, expect_processes, what):
     assert run.returncode == 0, f"{what} exited {run.returncode}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    assert len(run.processes) == expect_processes, f"{what}: sampled {len(run.processes)} processes"
-    for pid, samples in run.processes.items():
+    trainers = run.lasting()
+    assert len(trainers) == expect_processes, f"{what}: sampled {len(trainers)} processes over the run"
+    if run.brief():
+        print(f"{what}: other processes of the program that came and went: {run.brief()}")
+    for pid, samples in trainers.items():
         g = watch.growth(samples)
         second, last = watch.quarters(samples)
         print(f"{what} pid {pid}: {len(samples)} samples over {samples[-1].t:.0f} s; own memory (RssAnon) peak "
@@ -114,7 +117,7 @@ def test_a_trainer_resumed_three_times(tmp_path):
                          "--num_workers", "2", "--log", "r.jsonl", "--model_path", "r.pt", *resume],
                         program="train_glint_unet", period_s=0.25, cwd=tmp_path, timeout_s=900)
         assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-        (samples,) = run.processes.values()
+        (samples,) = run.lasting().values()
         peaks.append(max(s.anon_kb for s in samples))
     print("peak own memory (RssAnon) of the first run and the three resumed ones (MiB):", [p // 1024 for p in peaks])
     # Each resumed run does the same work from a checkpoint: the third resume

@@ -83,6 +83,10 @@ def render(result, image_rel):
            "quarter\" compares the highest value in the last quarter of the process's run with the highest in "
            f"its second, the measure the soak tests bound at {100 * LIMIT:.0f}% (tests/soak/test_soak.py, ctest "
            "-L soak, which run 2,000 steps each).", "")
+    for name, run in result["runs"].items():
+        if run.get("brief"):
+            page.p(f"{name}: other processes of the program that came and went during the run, not counted "
+                   f"above: {'; '.join(run['brief'])}.", "")
     page.p("Commands (in a temporary directory):", "", "```")
     page.p(*(run["command"] for run in result["runs"].values()))
     page.p("```", "")

@@ -84,17 +84,20 @@ def main():
                         timeout_s=max(3600, 10 * expect), cwd=args.work)
         if run.returncode != 0:
             raise SystemExit(f"soak: {name} exited {run.returncode}: {run.stderr[-2000:]}")
+        trainers = run.lasting()
         result["runs"][name] = {
             "command": shown(cmd, args.work), "wall_s": run.wall_s,
-            "processes": [[dataclasses.asdict(s) for s in samples] for samples in run.processes.values()],
-            "growth_anon": [watch.growth(samples) for samples in run.processes.values()],
-            "growth_rss": [watch.growth(samples, "rss_kb") for samples in run.processes.values()],
+            "processes": [[dataclasses.asdict(s) for s in samples] for samples in trainers.values()],
+            "growth_anon": [watch.growth(samples) for samples in trainers.values()],
+            "growth_rss": [watch.growth(samples, "rss_kb") for samples in trainers.values()],
+            "brief": run.brief(),
         }
         log(f"soak: {name} done in {run.wall_s / 60:.1f} min; own memory growth, second to last quarter: " +
-            ", ".join(f"{100 * g:+.2f}%" for g in result["runs"][name]["growth_anon"]))
-    m["load_after"] = os.getloadavg()
-    with open(args.out, "w") as f:
-        json.dump(result, f)
+            ", ".join(f"{100 * g:+.2f}%" for g in result["runs"][name]["growth_anon"]) +
+            (f"; brief processes: {run.brief()}" if run.brief() else ""))
+        m["load_after"] = os.getloadavg()
+        with open(args.out, "w") as f:  # after each configuration: a later failure keeps what was measured
+            json.dump(result, f)
     log(f"soak: wrote {args.out}")
 
 
