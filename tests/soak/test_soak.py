@@ -141,9 +141,11 @@ def test_python_open_shared_and_dataloader_cycles(tmp_path):
     print(f"python: {len(samples)} cycles, own memory (RssAnon) {samples[1].anon_kb // 1024} -> "
           f"{samples[-1].anon_kb // 1024} MiB, growth {100 * g:+.2f}%")
     assert g < LIMIT, [s.anon_kb // 1024 for s in samples]
-    # Nothing is left open: files and mappings are as after the first cycle.
-    # (Threads are not compared: a DataLoader's queue threads end on their own
-    # time after the loader is gone.)
-    fds, maps = " ".join(str(s.fds) for s in samples), " ".join(str(s.maps) for s in samples)
-    assert samples[-1].fds == samples[1].fds, f"open files after each cycle: {fds}"
-    assert samples[-1].maps == samples[1].maps, f"mappings after each cycle: {maps}"
+    # Nothing is left open per cycle: a file or a mapping left by each cycle
+    # would add 80. A one-time addition at any cycle (a malloc arena for a
+    # new thread, a library loaded on first use; seen once, at cycle 40) is
+    # allowed, at most 2. (Threads are not compared: a DataLoader's queue
+    # threads end on their own time after the loader is gone.)
+    for field in ("fds", "maps"):
+        values = " ".join(str(getattr(s, field)) for s in samples)
+        assert getattr(samples[-1], field) - getattr(samples[1], field) <= 2, f"{field} after each cycle: {values}"
