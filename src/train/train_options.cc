@@ -172,12 +172,7 @@ int parse_train_options(int argc, const char* const* argv, TrainOptions& options
     // made for this run.
     if (option->count() > 0 && !option->get_lnames().empty()) {
       const std::string flag = "--" + option->get_lnames().front();
-      bool from_argv = false;
-      for (int i = 1; i < argc && !from_argv; ++i) {
-        const std::string arg = argv[i];
-        from_argv = arg == flag || arg.rfind(flag + "=", 0) == 0;
-      }
-      if (from_argv) options.given.insert(flag);
+      if (cli_messages::on_command_line(flag, argc, argv)) options.given.insert(flag);
     }
   }
   // Not ->required(): --help and --cleanup_shm's own message come first, and

@@ -34,6 +34,16 @@ inline std::vector<std::string> values_of(const std::string& flag, int argc, con
   return out;
 }
 
+// Whether `flag` itself is on the command line ("--f", "--f v" or "--f=v"),
+// not only set from the environment.
+inline bool on_command_line(const std::string& flag, int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == flag || arg.rfind(flag + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
 inline std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
   return s;
