@@ -2,6 +2,7 @@
 // directory (--shm-dir) and a private fingerprint store (XDG_CACHE_HOME).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -161,6 +162,69 @@ TEST_F(ShmManagerTest, MissingFileIsOneClearLine) {
   ProcessResult r = run({"--list", "--h5", tmp_.file("missing.h5")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "shm_manager: --h5 " + tmp_.file("missing.h5") + ": no such file (see --help)\n");
+}
+
+TEST_F(ShmManagerTest, CleanupByPathRemovesTheSegmentsOfADeletedFile) {
+  ASSERT_EQ(run({"--load", "--h5", h5_}).exit_code, 0);
+  ASSERT_EQ(::unlink(h5_.c_str()), 0);
+  ProcessResult r = run({"--cleanup", "--h5", h5_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "File: " + h5_ + " (gone)\nMD5: " + md5_ + "\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "2 segments removed, ")) << r.out;
+  EXPECT_FALSE(exists("images"));
+  EXPECT_FALSE(exists("heatmaps"));
+}
+
+TEST_F(ShmManagerTest, CleanupByPathFindsARenamedThenDeletedFileByItsRememberedFingerprint) {
+  // The segments' trailers name train.h5; only the fingerprint store knows
+  // that renamed.h5 had the same MD5.
+  ASSERT_EQ(run({"--load", "--h5", h5_}).exit_code, 0);
+  const std::string renamed = tmp_.file("renamed.h5");
+  ASSERT_EQ(::rename(h5_.c_str(), renamed.c_str()), 0);
+  ASSERT_EQ(run({"--list", "--h5", renamed}).exit_code, 0);  // remembers it under its new name
+  ASSERT_EQ(::unlink(renamed.c_str()), 0);
+  nlohmann::json j = run_json({"--cleanup", "--h5", renamed});
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["file_exists"], false);
+  EXPECT_EQ(j["md5s"], nlohmann::json::array({md5_}));
+  EXPECT_EQ(j["removed"].size(), 2u) << j.dump();
+  EXPECT_FALSE(exists("images"));
+}
+
+TEST_F(ShmManagerTest, CleanupByPathRemovesTheSegmentsOfADamagedFile) {
+  ASSERT_EQ(run({"--load", "--h5", h5_}).exit_code, 0);
+  ASSERT_EQ(::truncate(h5_.c_str(), 100), 0);  // same inode, no longer HDF5
+  ProcessResult r = run({"--cleanup", "--h5", h5_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "2 segments removed, ")) << r.out;
+  EXPECT_FALSE(exists("images"));
+}
+
+TEST_F(ShmManagerTest, CleanupOfAPathNothingKnowsNamesCleanupAllStale) {
+  ProcessResult r = run({"--cleanup", "--h5", tmp_.file("never.h5")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "--h5 " + tmp_.file("never.h5") + ": no such file")) << r.err;
+  EXPECT_TRUE(contains(r.err, "shm_manager --cleanup-all --stale")) << r.err;
+  // A file that exists but has no segment gets the same hint, on stdout.
+  ProcessResult none = run({"--cleanup", "--h5", h5_});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_TRUE(contains(none.out, "No segment of this file was found; shm_manager --cleanup-all --stale")) << none.out;
+}
+
+TEST_F(ShmManagerTest, JsonListingCarriesEveryFieldOfTheTextListing) {
+  ASSERT_EQ(run({"--load", "--h5", h5_}).exit_code, 0);
+  nlohmann::json all = run_json({"--list"});
+  ASSERT_EQ(all["segments"].size(), 2u);
+  for (const auto& s : all["segments"]) {
+    for (const char* key : {"tier", "size_bytes", "shape", "dtype", "owner", "age_seconds", "last_used_unix_ns",
+                            "last_used_seconds_ago", "mapped_by", "problem", "stale", "stale_reason", "fresh"}) {
+      EXPECT_TRUE(s.contains(key)) << key << " missing in " << s.dump();
+    }
+    EXPECT_GT(s["last_used_unix_ns"].get<int64_t>(), 0) << s.dump();
+    EXPECT_EQ(s["fresh"], true) << s.dump();
+  }
 }
 
 TEST_F(ShmManagerTest, FileThatIsNotHdf5IsOneLineNamingIt) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "glint/status.h"
 
@@ -50,5 +51,15 @@ Result<std::string> md5_file(const std::string& path);
 // A store that is missing is created (mode 0700); one owned by another user
 // or writable by group/others is ignored (the file is hashed, nothing saved).
 Result<Fingerprint> fingerprint_file(const std::string& path, const FingerprintOptions& options);
+
+// The absolute path by which fingerprints and segment trailers name `path`,
+// also for a file that no longer exists (its folder resolved where it can be).
+std::string absolute_path(const std::string& path);
+
+// What the store remembers of the file last known at `absolute` (an
+// absolute_path): its MD5s, newest first. This is how a file that was
+// deleted or damaged since is still found by its path. `store_dir` "" means
+// the per-user default; an untrusted or missing store remembers nothing.
+std::vector<std::string> remembered_md5s(const std::string& absolute, const std::string& store_dir = "");
 
 }  // namespace glint

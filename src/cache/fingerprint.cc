@@ -16,19 +16,36 @@ bool same_identity(const FileIdentity& a, const FileIdentity& b) {
          a.ctime_ns == b.ctime_ns;
 }
 
-std::string absolute(const std::string& path) {
+std::string resolved(const std::string& path) {
   char buf[PATH_MAX];
   if (::realpath(path.c_str(), buf) != nullptr) return buf;
-  return path;
+  return {};
 }
 
 }  // namespace
+
+std::string absolute_path(const std::string& path) {
+  if (std::string full = resolved(path); !full.empty()) return full;
+  // Gone: resolve its folder, and keep the name as it was given.
+  const size_t slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string dir = resolved(folder);
+  if (dir.empty()) return path;
+  return dir == "/" ? "/" + name : dir + "/" + name;
+}
+
+std::vector<std::string> remembered_md5s(const std::string& absolute, const std::string& store_dir) {
+  auto store = FingerprintStore::open(store_dir.empty() ? default_store_dir() : store_dir);
+  if (!store) return {};
+  return store->md5s_of_path(absolute);
+}
 
 Result<Fingerprint> fingerprint_file(const std::string& path, const FingerprintOptions& options) {
   auto id = identify_file(path);
   if (!id.ok()) return id.status();
   Fingerprint fp;
-  fp.path = absolute(path);
+  fp.path = absolute_path(path);
   fp.identity = *id;
   std::optional<FingerprintStore> store;
   if (options.remember) {

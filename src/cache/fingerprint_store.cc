@@ -1,12 +1,17 @@
 #include "fingerprint_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
+#include <string_view>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "util/atomic_file.h"
@@ -42,6 +47,19 @@ std::string read_small_file(int fd) {
   return out;
 }
 
+// An entry's JSON, if it is a regular file of ours.
+nlohmann::json read_entry(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) return nullptr;
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) return nullptr;
+  return nlohmann::json::parse(read_small_file(fd.get()), nullptr, /*allow_exceptions=*/false);
+}
+
+bool ends_with(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 }  // namespace
 
 std::string default_store_dir() {
@@ -66,11 +84,7 @@ std::string FingerprintStore::entry_path(const FileIdentity& id) const {
 }
 
 std::optional<std::string> FingerprintStore::lookup(const FileIdentity& id) const {
-  UniqueFd fd(::open(entry_path(id).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd.valid()) return std::nullopt;
-  struct stat st;
-  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) return std::nullopt;
-  auto j = nlohmann::json::parse(read_small_file(fd.get()), nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j = read_entry(entry_path(id));
   if (!j.is_object()) return std::nullopt;
   try {
     bool same = j.at("size").get<uint64_t>() == id.size && j.at("mtime_ns").get<int64_t>() == id.mtime_ns &&
@@ -83,6 +97,30 @@ std::optional<std::string> FingerprintStore::lookup(const FileIdentity& id) cons
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // a damaged entry is simply recomputed
   }
+}
+
+std::vector<std::string> FingerprintStore::md5s_of_path(const std::string& path) const {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(dir_.c_str()), ::closedir);
+  if (!dir) return {};
+  std::vector<std::pair<int64_t, std::string>> found;  // (hashed_at_ns, md5)
+  while (const dirent* e = ::readdir(dir.get())) {
+    const std::string name = e->d_name;
+    if (!ends_with(name, ".json")) continue;
+    nlohmann::json j = read_entry(dir_ + "/" + name);
+    if (!j.is_object()) continue;
+    const auto p = j.find("path"), m = j.find("md5"), at = j.find("hashed_at_ns");
+    if (p == j.end() || m == j.end() || at == j.end() || !p->is_string() || !m->is_string() ||
+        !at->is_number_integer() || p->get<std::string>() != path || m->get<std::string>().size() != 32) {
+      continue;
+    }
+    found.emplace_back(at->get<int64_t>(), m->get<std::string>());
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> md5s;
+  for (auto& [at, md5] : found) {
+    if (std::find(md5s.begin(), md5s.end(), md5) == md5s.end()) md5s.push_back(std::move(md5));
+  }
+  return md5s;
 }
 
 void FingerprintStore::save(const FileIdentity& id, const std::string& md5, const std::string& path,

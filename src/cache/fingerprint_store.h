@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "glint/fingerprint.h"
 #include "util/unique_fd.h"
@@ -20,6 +21,10 @@ class FingerprintStore {
   // was not written within 20 ms (kRacyWindowNs) of the file's last change,
   // its ctime (a "racy" entry is ignored, as git does).
   std::optional<std::string> lookup(const FileIdentity& id) const;
+
+  // The MD5s of the entries that name `path`, newest first, whatever the
+  // file at that path is now.
+  std::vector<std::string> md5s_of_path(const std::string& path) const;
 
   // Saves atomically (temp file + rename). Failures are ignored: the store
   // is only an accelerator.

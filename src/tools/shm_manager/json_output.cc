@@ -29,6 +29,8 @@ nlohmann::json to_json(const SegmentInfo& info) {
       {"mode", mode},                  {"size_bytes", info.file_bytes},
       {"modified_unix_ns", info.modified_unix_ns},
       {"age_seconds", age_seconds(info)},
+      {"last_used_unix_ns", info.last_attach_unix_ns},
+      {"last_used_seconds_ago", seconds_since(info.last_attach_unix_ns)},
       {"ok", info.problem.empty()},    {"problem", nullptr},
       {"stale", info.stale},           {"stale_reason", nullptr},
       {"mapped_by", info.mapped_by},   {"source_path", nullptr},
@@ -41,6 +43,7 @@ nlohmann::json to_json(const SegmentInfo& info) {
     j["payload_bytes"] = info.layout->payload_bytes;
   }
   if (info.trailer) add_trailer(*info.trailer, j);
+  j["fresh"] = info.trailer.has_value() && info.problem.empty() && !info.stale;  // the listing's "Fresh"
   return j;
 }
 

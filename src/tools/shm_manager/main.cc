@@ -1,4 +1,6 @@
 // shm_manager: list, clean up and pre-load glint shared-memory segments.
+#include <string>
+
 #include "commands.h"
 #include "options.h"
 #include "util/cli.h"
@@ -7,6 +9,11 @@ namespace {
 
 int run(const glint::shm_manager::ManagerOptions& o) {
   using namespace glint::shm_manager;
+  // --list and --load need the file; --cleanup also finds the segments of one that is gone.
+  if (!o.h5.empty()) {
+    std::string problem = h5_problem(o.h5, /*gone_is_fine=*/o.cleanup);
+    if (!problem.empty()) return bad_command_line("--h5 " + problem + " (see --help)");
+  }
   if (o.list) return run_list(o);
   if (o.load) return run_load(o);
   return run_cleanup(o);

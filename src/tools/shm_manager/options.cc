@@ -58,8 +58,9 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
   CLI::Option* load = commands->add_flag("--load", o.load, "Load the datasets of --h5 FILE into shared memory now");
   commands->require_option(1);
 
-  CLI::Option* h5 = app.add_option("--h5", o.h5, "HDF5 file the command is about")->type_name("FILE")
-      ->check(CLI::ExistingFile.description(""));
+  // Checked by the commands: --cleanup also takes the path of a file that is gone.
+  CLI::Option* h5 = app.add_option("--h5", o.h5, "HDF5 file the command is about (for --cleanup, also one that was deleted or damaged)")
+      ->type_name("FILE");
   cleanup->needs(h5);
   load->needs(h5);
   cleanup_all->excludes(h5);
