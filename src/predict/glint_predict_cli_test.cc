@@ -164,6 +164,20 @@ TEST_F(GlintPredictTest, HeatmapPeaksAreTheTruthWhenTheFileHasNoGlints) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("truth: none in the file"), std::string::npos) << r.out;
   EXPECT_EQ(read_csv(dir.file("bare.csv"))[0], (std::vector<std::string>{"sample", "x", "y", "score"}));
+  // Heatmaps with another row count are there but unusable: the line says so.
+  const auto fewer = static_cast<hsize_t>(kImages - 1);
+  const auto maps = read_images(file("d.h5"), "heatmaps");
+  glint::testing::write_h5(
+      dir.file("mism.h5"),
+      {{"images", H5T_NATIVE_FLOAT, {n, s, s}, bytes(read_images(file("d.h5")))},
+       {"heatmaps", H5T_NATIVE_FLOAT, {fewer, 1, s, s},
+        bytes(std::vector<float>(maps.begin(), maps.begin() + static_cast<std::ptrdiff_t>(fewer * s * s)))}});
+  r = predict({"--h5", dir.file("mism.h5"), "--out", dir.file("mism.csv"), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("truth: none usable ('/heatmaps' has " + std::to_string(kImages - 1) + " rows, the images " +
+                       std::to_string(kImages) + ")"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST_F(GlintPredictTest, OverlayWritesOnePngPerImageAndPngOneSheet) {

@@ -99,27 +99,50 @@ class H5Input final : public ImageInput {
     std::ostringstream s;
     s << h5_path_ << " '" << images_.name << "' " << indices_text_ << " (" << shape_text(images_) << "), "
       << (cached_ ? "from shared memory (" + cached_->how + ")" : std::string("read from the file"))
-      << "; truth: " << (truth_ ? "'" + truth_->name + "'" : std::string("none in the file"));
+      << "; truth: " << truth_text();
     return s.str();
   }
 
  private:
   // The glints dataset ([N,K,2] or [N,2]) when present, else heatmaps of the
-  // images' size; neither is an error, only no truth.
+  // images' size; neither is an error, only no truth. A dataset that is there
+  // but does not fit the images is named, with why, in the description.
   void find_truth(const PredictOptions& o) {
     const auto& s = images_.shape;
-    if (auto g = file_->info(o.glints); g.ok() && g->shape[0] == s[0] && g->shape.back() == 2 &&
-                                         (g->shape.size() == 2 || g->shape.size() == 3)) {
-      truth_ = *g;
-      truth_is_points_ = true;
-      return;
+    if (auto g = file_->info(o.glints); g.ok()) {
+      if (g->shape[0] != s[0]) {
+        unfit_.push_back(rows_note(*g));
+      } else if (g->shape.back() != 2 || (g->shape.size() != 2 && g->shape.size() != 3)) {
+        unfit_.push_back("'" + g->name + "' is " + shape_text(*g) + " per row, not Kx2 points");
+      } else {
+        truth_ = *g;
+        truth_is_points_ = true;
+        return;
+      }
     }
-    if (auto h = file_->info(o.heatmaps); h.ok() && h->shape[0] == s[0] &&
-                                          (h->shape.size() == 3 || h->shape.size() == 4) &&
-                                          h->shape[h->shape.size() - 1] == s[s.size() - 1] &&
-                                          h->shape[h->shape.size() - 2] == s[s.size() - 2]) {
-      truth_ = *h;
+    if (auto h = file_->info(o.heatmaps); h.ok()) {
+      const size_t r = h->shape.size();
+      if (h->shape[0] != s[0]) {
+        unfit_.push_back(rows_note(*h));
+      } else if ((r != 3 && r != 4) || h->shape[r - 1] != s[s.size() - 1] || h->shape[r - 2] != s[s.size() - 2]) {
+        unfit_.push_back("'" + h->name + "' is " + shape_text(*h) + " per row, the images " + shape_text(images_));
+      } else {
+        truth_ = *h;
+      }
     }
+  }
+
+  std::string rows_note(const DatasetInfo& d) const {
+    return "'" + d.name + "' has " + std::to_string(d.shape[0]) + " rows, the images " +
+           std::to_string(images_.shape[0]);
+  }
+
+  std::string truth_text() const {
+    if (truth_) return "'" + truth_->name + "'";
+    if (unfit_.empty()) return "none in the file";
+    std::string why;
+    for (const std::string& u : unfit_) why += (why.empty() ? "" : "; ") + u;
+    return "none usable (" + why + ")";
   }
 
   const void* read_row(const DatasetInfo& d, int64_t row) {
@@ -136,6 +159,7 @@ class H5Input final : public ImageInput {
   std::string indices_text_;
   std::optional<DatasetInfo> truth_;
   bool truth_is_points_ = false;
+  std::vector<std::string> unfit_;  // truth datasets present but unusable, and why
   std::optional<CachedImages> cached_;
   std::vector<uint8_t> buffer_;
 };

@@ -108,6 +108,21 @@ TEST(MakeGlintDatasetTest, ExistingOutputNeedsForce) {
   EXPECT_EQ(entries(dir.path()), (std::set<std::string>{"out.h5"}));
 }
 
+TEST(MakeGlintDatasetTest, ASizeTheDefaultDepthCannotTrainIsNamed) {
+  glint::testing::TempDir dir;
+  const auto odd = run({dir.file("a.h5"), "--count", "2", "--size", "60", "--quiet"});
+  EXPECT_EQ(odd.exit_code, 0) << odd.err;
+  EXPECT_EQ(odd.err, "make_glint_dataset: note: 60x60 images train only with --depth 2 or less "
+                     "(train_glint_unet's default --depth 3 needs a multiple of 8, such as 64)\n");
+  const auto none = run({dir.file("b.h5"), "--count", "2", "--size", "17", "--quiet"});
+  EXPECT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(none.err, "make_glint_dataset: note: 17x17 images do not divide by 2, so no UNet depth fits them; "
+                      "use a --size that is a multiple of 8, such as 16\n");
+  const auto fits = run({dir.file("c.h5"), "--count", "2", "--size", "24", "--quiet"});
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  EXPECT_EQ(fits.err, "");
+}
+
 TEST(MakeGlintDatasetTest, MissingDirectoryIsOneLineAndLeavesNothing) {
   glint::testing::TempDir dir;
   const auto r = run({dir.file("missing/out.h5"), "--count", "2", "--size", "16"});

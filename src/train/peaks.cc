@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "util/number_text.h"
+
 namespace glint::train {
 namespace {
 
@@ -110,13 +112,11 @@ MatchResult match_peaks(const std::vector<Peak>& predicted, const std::vector<Pe
 }
 
 std::string format_summary(const MetricsSummary& s) {
-  char line[256];
-  std::snprintf(line, sizeof line,
-                "err %.2f px (all %.2f px) P %.3f R %.3f F1 %.3f (gt %lld, pred %lld, hit %lld)",
-                s.mean_error_px, s.mean_error_all_px, s.precision, s.recall, s.f1,
-                static_cast<long long>(s.ground_truth_peaks),
+  char counts[128];
+  std::snprintf(counts, sizeof counts, " (gt %lld, pred %lld, hit %lld)", static_cast<long long>(s.ground_truth_peaks),
                 static_cast<long long>(s.predicted_peaks), static_cast<long long>(s.matched));
-  return line;
+  return "err " + fixed_or_na(s.mean_error_px, 2) + " px (all " + fixed_or_na(s.mean_error_all_px, 2) + " px) P " +
+         fixed_or_na(s.precision, 3) + " R " + fixed_or_na(s.recall, 3) + " F1 " + fixed_or_na(s.f1, 3) + counts;
 }
 
 PeakMetrics::PeakMetrics(const MetricsOptions& options) : options_(options) {}

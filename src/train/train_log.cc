@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "util/number_text.h"
 #include "util/posix_error.h"
 
 namespace glint::train {
@@ -16,12 +17,6 @@ nlohmann::json number_or_null(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
-std::string fixed(double v, int digits) {
-  if (!std::isfinite(v)) return "n/a";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, v);
-  return text;
-}
 
 }  // namespace
 
@@ -32,13 +27,13 @@ double data_wait_percent(const EpochResult& r) {
 std::string format_epoch_line(const EpochResult& r) {
   std::string line = "epoch " + std::to_string(r.epoch) + "/" + std::to_string(r.epochs);
   if (r.partial) line += " (partial, " + std::to_string(r.steps) + " steps)";
-  line += "  train " + fixed(r.train_loss, 4) + "  val " + fixed(r.val_loss, 4);
+  line += "  train " + fixed_or_na(r.train_loss, 4) + "  val " + fixed_or_na(r.val_loss, 4);
   if (r.metrics.images > 0) {
-    line += "  err " + fixed(r.metrics.mean_error_px, 2) + " px  P " +
-            fixed(r.metrics.precision, 3) + "  R " + fixed(r.metrics.recall, 3);
+    line += "  err " + fixed_or_na(r.metrics.mean_error_px, 2) + " px  P " +
+            fixed_or_na(r.metrics.precision, 3) + "  R " + fixed_or_na(r.metrics.recall, 3);
   }
-  line += "  " + fixed(r.samples_per_s, 1) + " samples/s  data wait " + fixed(r.data_wait_s, 2) +
-          " s (" + fixed(data_wait_percent(r), 1) + "%)  " + fixed(r.epoch_s, 1) + " s";
+  line += "  " + fixed_or_na(r.samples_per_s, 1) + " samples/s  data wait " + fixed_or_na(r.data_wait_s, 2) +
+          " s (" + fixed_or_na(data_wait_percent(r), 1) + "%)  " + fixed_or_na(r.epoch_s, 1) + " s";
   return line;
 }
 

@@ -2,11 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "util/unet_sizes.h"
 
 namespace glint::train {
 namespace {
@@ -50,6 +51,7 @@ TEST(TrainOptionsTest, DefaultsAreTheSeedsDefaults) {
   EXPECT_EQ(p.options.device, "cpu");
   EXPECT_EQ(p.options.base_channels, 16);
   EXPECT_EQ(p.options.depth, 3);
+  EXPECT_EQ(p.options.depth, kDefaultUnetDepth);  // what make_glint_dataset warns about
   EXPECT_EQ(p.options.shm_dir, "/dev/shm");
 }
 

@@ -14,6 +14,7 @@
 #include "synth/progress.h"
 #include "util/byte_size.h"
 #include "util/cli.h"
+#include "util/unet_sizes.h"
 
 namespace {
 
@@ -67,7 +68,7 @@ void setup_make_glint_dataset(CLI::App& app, MakeDatasetOptions& o) {
       ->required();
   app.add_option("--preset", o.preset,
                  "Start from a preset: 'seed' = the design document's example "
-                 "(980 x 256x256, float32 images, float16 heatmaps, 385,351,680 payload bytes); "
+                 "(980 x 256x256, float32 images, float16 heatmaps, 385,383,040 payload bytes); "
                  "other options override it")
       ->check(CLI::IsMember({"seed"}));
   app.add_option_function<uint64_t>("--count", [&](const uint64_t& v) { o.count = v; },
@@ -135,6 +136,23 @@ glint::synth::GeneratorOptions generator_options(const MakeDatasetOptions& o) {
   return g;
 }
 
+// What a user training on SIZE x SIZE images with train_glint_unet must know,
+// or "" when its default --depth fits.
+std::string depth_note(uint32_t size) {
+  const int64_t fits = glint::largest_unet_depth(size, glint::kDefaultUnetDepth);
+  if (fits == glint::kDefaultUnetDepth) return "";
+  const std::string dims = std::to_string(size) + "x" + std::to_string(size);
+  const int64_t step = int64_t{1} << glint::kDefaultUnetDepth;
+  const std::string nearest = std::to_string((size + step / 2) / step * step);
+  if (fits == 0) {
+    return dims + " images do not divide by 2, so no UNet depth fits them; use a --size that is a multiple of " +
+           std::to_string(step) + ", such as " + nearest;
+  }
+  return dims + " images train only with --depth " + std::to_string(fits) + " or less (train_glint_unet's default --depth " +
+         std::to_string(glint::kDefaultUnetDepth) + " needs a multiple of " + std::to_string(step) + ", such as " + nearest +
+         ")";
+}
+
 void install_stop_handlers() {
   struct sigaction sa = {};
   sa.sa_handler = request_stop;
@@ -169,6 +187,7 @@ int run_make_glint_dataset(const MakeDatasetOptions& o) {
               std::string(glint::dtype_name(g.image_dtype)).c_str(),
               std::string(glint::dtype_name(g.heatmap_dtype)).c_str(), g.max_glints,
               glint::format_bytes(glint::synth::payload_bytes(g)).c_str(), seconds);
+  if (std::string note = depth_note(g.size); !note.empty()) std::fprintf(stderr, "%s: note: %s\n", kProgram, note.c_str());
   if (!o.preview.empty()) {
     const glint::Status shown = glint::synth::write_preview_png(o.preview, g);
     if (!shown.ok()) {
