@@ -62,7 +62,7 @@ struct LoadProgress {
 
 struct CacheOptions {
   // Directory of the shared-memory file system holding segments.
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   // The disk tier's directory, on a local file system that supports
   // O_TMPFILE (ext4, xfs, btrfs, tmpfs). "" disables the disk tier.
   // Default: default_cache_dir().

@@ -48,7 +48,7 @@ struct SegmentInfo {
 
 struct ListOptions {
   // The directory to list: /dev/shm, or the disk tier's cache directory.
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   Tier tier = Tier::kSharedMemory;  // recorded in each SegmentInfo
   // Only segments of this MD5 ("" = all).
   std::string md5;
@@ -79,7 +79,7 @@ struct RemovedSegment {
 Result<std::vector<RemovedSegment>> list_removed_segments(const ListOptions& options);
 
 struct CleanupOptions {
-  std::string shm_dir = "/dev/shm";   // or the disk tier's cache directory
+  std::string shm_dir = kDefaultShmDir;   // or the disk tier's cache directory
   Tier tier = Tier::kSharedMemory;
   std::string md5;                 // only this file's segments ("" = all)
   // Also those whose trailer names this source path (older versions of the

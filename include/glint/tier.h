@@ -13,6 +13,9 @@ enum class Tier {
 };
 std::string_view tier_name(Tier tier);  // "shared memory", "disk"
 
+// The shared-memory tier's default directory, in every program and struct.
+inline constexpr const char* kDefaultShmDir = "/dev/shm";
+
 // The environment variables read for defaults (the programs also take
 // --cache_dir and --max_cache).
 inline constexpr const char* kCacheDirEnv = "GLINT_CACHE_DIR";

@@ -73,7 +73,7 @@ py::dict to_dict(const CleanupReport& report) {
 }
 
 std::string dir_or_default(const py::object& shm_dir) {
-  return shm_dir.is_none() ? std::string("/dev/shm") : fspath(shm_dir);
+  return shm_dir.is_none() ? std::string(kDefaultShmDir) : fspath(shm_dir);
 }
 
 Fingerprint fingerprint_of(const std::string& h5) {

@@ -70,18 +70,29 @@ torch::Tensor bce_with_logits_loss(const torch::Tensor& logits, const torch::Ten
   return torch::binary_cross_entropy_with_logits(logits, y);
 }
 
+namespace {
+
+// Every loss, by name, in documentation order: the one list that the --loss
+// check, --help and make_loss read.
+const std::vector<std::pair<std::string, LossFn>>& loss_table() {
+  static const std::vector<std::pair<std::string, LossFn>> table = {
+      {"focal", focal_loss}, {"hybrid", hybrid_loss}, {"mse", sigmoid_mse_loss}, {"bce", bce_with_logits_loss}};
+  return table;
+}
+
+}  // namespace
+
 const std::vector<std::string>& loss_names() {
-  static const std::vector<std::string> names = {"focal", "hybrid", "mse", "bce"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& entry : loss_table()) out.push_back(entry.first);
+    return out;
+  }();
   return names;
 }
 
 LossFn make_loss(const std::string& name) {
-  static const std::vector<std::pair<std::string, LossFn>> table = {
-      {"focal", focal_loss},
-      {"hybrid", hybrid_loss},
-      {"mse", sigmoid_mse_loss},
-      {"bce", bce_with_logits_loss}};
-  for (const auto& [known, fn] : table) {
+  for (const auto& [known, fn] : loss_table()) {
     if (known == name) return fn;
   }
   std::string valid;

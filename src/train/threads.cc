@@ -6,13 +6,13 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
+
+#include "train/core_share.h"
 
 namespace glint::train {
 
 int default_thread_count(int local_world_size) {
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  return std::max(1, cores / std::max(1, local_world_size));
+  return shared_thread_count(available_cores(), local_world_size);
 }
 
 int configure_threads(int n) {

@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <thread>
+
+#include "train/core_share.h"
 
 namespace glint::train {
 namespace {
@@ -18,14 +19,14 @@ TEST(ThreadsTest, SetsTheRequestedCount) {
   EXPECT_EQ(torch::get_num_threads(), 2);
 }
 
-TEST(ThreadsTest, ZeroMeansOnePerCore) {
-  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+TEST(ThreadsTest, ZeroMeansOnePerCoreThisProcessMayUse) {
+  const int cores = available_cores();
   EXPECT_EQ(configure_threads(0), cores);
   EXPECT_EQ(torch::get_num_threads(), cores);
 }
 
 TEST(ThreadsTest, RanksOfOneNodeDivideItsCoresByDefault) {
-  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int cores = available_cores();
   EXPECT_EQ(default_thread_count(1), cores);
   EXPECT_EQ(default_thread_count(2), std::max(1, cores / 2));
   EXPECT_EQ(default_thread_count(4 * cores), 1);

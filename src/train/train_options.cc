@@ -5,13 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "train/losses.h"
 #include "train/precision.h"
 #include "util/cli.h"
 
 namespace glint::train {
 namespace {
-
-const std::vector<std::string> kLosses = {"focal", "hybrid", "mse", "bce"};
 
 // val_split must leave training data: 1.0 would be an empty training set.
 CLI::Validator fraction_below_one() {
@@ -76,7 +75,7 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--batch", o.batch, "samples per step")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   app.add_option("--epochs", o.epochs, "epochs in total (a resumed run counts earlier ones)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
-  app.add_option("--loss", o.loss, "training loss")->check(CLI::IsMember(kLosses));
+  app.add_option("--loss", o.loss, "training loss")->check(CLI::IsMember(loss_names()));
   app.add_option("--model_path", o.model_path, "checkpoint written each epoch and at the end");
   app.add_option("--lr", o.lr, "Adam learning rate")->check(CLI::PositiveNumber);
   app.add_option("--val_split", o.val_split, "fraction of samples held out for validation")

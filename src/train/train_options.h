@@ -31,7 +31,7 @@ struct TrainOptions {
   bool preload = true;
   // Remove this file's segments from shm_dir and exit (no training).
   bool cleanup_shm = false;
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   // Group allowed to share segments ("" = owner only).
   std::string share_group;
   // Where file fingerprints (MD5) are remembered ("" = per-user default).

@@ -17,6 +17,7 @@
 #include "glint/fingerprint.h"
 #include "train/distributed.h"
 #include "train/core_share.h"
+#include "train/device.h"
 #include "train/malloc_tuning.h"
 #include "train/precision.h"
 #include "train/progress.h"
@@ -44,7 +45,7 @@ bool is_directory(const std::string& path) {
 // Checks that need no file reading, so that typos fail in milliseconds.
 void check_flags(const TrainOptions& o) {
   check_rank(o.rank, o.world_size);
-  resolve_precision(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  resolve_precision(o.precision, device_of(o.device, o.local_rank).type());
   if (o.local_rank >= o.local_world_size) {
     throw std::runtime_error("--local_rank " + std::to_string(o.local_rank) + " is outside 0.." +
                              std::to_string(o.local_world_size - 1) + " (--local_world_size " +
@@ -107,7 +108,7 @@ std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int 
     << dtype_name(shape.heatmaps.dtype) << "\nmodel: UNet " << describe(probe->options())
     << " (" << count_parameters(*probe) << " parameters), loss " << o.loss << ", batch "
     << o.batch << ", lr " << o.lr << ", device " << o.device << ", "
-    << describe(run_mode(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU)) << ", "
+    << describe(run_mode(o.precision, device_of(o.device, o.local_rank))) << ", "
     << threads << " torch threads (" << threads_why << "), " << o.num_workers << " loader workers";
   if (o.world_size > 1) {
     s << "\ndata parallel: rank " << o.rank << " of " << o.world_size << " (node " << o.node_rank << ", local rank "

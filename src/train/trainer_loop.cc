@@ -8,6 +8,7 @@
 #include "train/batch_loader.h"
 #include "train/checkpoint.h"
 #include "train/core_share.h"
+#include "train/device.h"
 #include "train/dist_store.h"
 #include "train/distributed.h"
 #include "train/losses.h"
@@ -25,10 +26,6 @@ namespace glint::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-torch::Device device_of(const TrainOptions& o) {
-  return o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 DistOptions dist_options(const TrainOptions& o) {
   DistOptions d;
@@ -121,7 +118,7 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
     : o_(o),
       out_(out),
       dp_(std::make_unique<DataParallel>(announced_dist_options(o, out))),
-      device_(device_of(o)),
+      device_(device_of(o.device, o.local_rank)),
       mode_(run_mode(o.precision, device_)),
       model_(seeded_unet(o, source->shape())),
       optimizer_(model_->parameters(), torch::optim::AdamOptions(o.lr)),

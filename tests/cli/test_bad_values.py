@@ -15,14 +15,9 @@ import subprocess
 
 import pytest
 
-BIN = os.path.abspath(os.environ.get("GLINT_BIN_DIR", ""))
+from programs import program
+
 OPTION = re.compile(r"^\s+(?:-\w,)?(--[\w-]+)(?:,--[\w-]+)?\s+([A-Z][A-Z|]+)(?::(\S+))?(?=[\s=]|$)")
-
-
-def program(name):
-    path = os.path.join(BIN, name)
-    assert os.access(path, os.X_OK), f"{path} is not built; run through ctest"
-    return path
 
 
 def options(name):
@@ -101,3 +96,30 @@ def test_every_bad_value_is_one_line_naming_the_flag(name, tmp_path):
         checked += 1
     print(f"{name}: {checked} bad command lines, each one line naming its flag")
     assert checked >= 3
+
+
+def other_spelling(flag):
+    body = flag[2:]
+    return "--" + (body.replace("-", "_") if "-" in body else body.replace("_", "-"))
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_every_multi_word_flag_takes_both_spellings(name, tmp_path):
+    """--shm-dir and --shm_dir are one flag in every program: the other
+    spelling, given a bad value, is refused as that flag, not as unknown."""
+    base = base_args(name, str(tmp_path))
+    checked = 0
+    for flag, kind, rest in options(name):
+        other = other_spelling(flag)
+        values = bad_values(kind, rest)
+        if other == flag or not values:
+            continue
+        done = subprocess.run([program(name), *base, other, values[0]], capture_output=True, text=True,
+                              timeout=60, cwd=tmp_path)
+        assert done.returncode == 2, f"{name} {other} {values[0]}: exit {done.returncode}\n{done.stderr}"
+        assert "unknown" not in done.stderr and flag in done.stderr, \
+            f"{name}: {other} was not taken as {flag}: {done.stderr}"
+        checked += 1
+    print(f"{name}: {checked} flags in their other spelling")
+    if name != "glint_plot_log":  # it has no multi-word flag
+        assert checked >= 1

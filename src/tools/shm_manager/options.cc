@@ -69,21 +69,21 @@ void setup_shm_manager(CLI::App& app, ManagerOptions& o) {
       ->type_name("DIR")
       ->capture_default_str()
       ->check(CLI::ExistingDirectory.description(""));
-  app.add_option("--cache-dir,--cache_dir", o.cache_dir,
+  app.add_option("--cache-dir", o.cache_dir,
                  "The disk tier's directory; \"\" for none. Default: $GLINT_CACHE_DIR, else "
                  "$XDG_CACHE_HOME/glint, else ~/.cache/glint")
       ->type_name("DIR")
       ->capture_default_str();
   app.add_flag("--rehash", o.rehash, "Hash --h5 FILE again even if its MD5 is remembered")->needs(h5);
   app.add_option_function<std::string>(
-         "--max-shm,--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
+         "--max-shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
          "Cap on what your segments may occupy (2G, 40%): --load evicts unused ones, least recently used "
          "first, to stay within it; --list shows the usage. Default: $GLINT_MAX_SHM, else none")
       ->type_name("SIZE|PERCENT")
       ->envname(kMaxShmEnv)
       ->check(budget_validator());
   app.add_option_function<std::string>(
-         "--max-cache,--max_cache", [&o](const std::string& text) { o.max_cache = parse_shm_budget(text).value(); },
+         "--max-cache", [&o](const std::string& text) { o.max_cache = parse_shm_budget(text).value(); },
          "The same cap for your segments in the disk tier's directory (a size, or a share of its file "
          "system). Default: $GLINT_MAX_CACHE, else none")
       ->type_name("SIZE|PERCENT")

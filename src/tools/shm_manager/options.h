@@ -26,7 +26,7 @@ struct ManagerOptions {
   bool dry_run = false;                // cleanups: report, remove nothing
   std::optional<int64_t> older_than_seconds;  // cleanups: only older segments
   bool stale = false;                  // cleanups: only stale segments
-  std::string shm_dir = "/dev/shm";    // where segments live
+  std::string shm_dir = kDefaultShmDir;    // where segments live
   std::string cache_dir = default_cache_dir();  // the disk tier ("" = none)
   std::string share_group;             // --load: group that may read the segments
   bool rehash = false;                 // hash --h5 even if its MD5 is remembered

@@ -99,7 +99,7 @@ TEST(OptionsTest, EveryFlagWithItsCommandParses) {
 
 TEST(OptionsTest, MaxShmTakesASizeOrAPercentAndSaysWhatIsWrong) {
   EXPECT_EQ(parse("--load --h5 /etc/hostname --max-shm 2G").max_shm.bytes, 2ull << 30);
-  EXPECT_EQ(parse("--list --max_shm 40%").max_shm.percent, 40);
+  EXPECT_EQ(parse("--list --max-shm 40%").max_shm.percent, 40);
   EXPECT_NE(parse_error("--list --max-shm lots").find("'lots' is not a shared-memory budget"), std::string::npos)
       << parse_error("--list --max-shm lots");
 }
