@@ -82,7 +82,10 @@ def render(result, image_rel):
     page.p(f"\"start\" is the first sample after a tenth of the run, \"end\" the last one; \"last vs second "
            "quarter\" compares the highest value in the last quarter of the process's run with the highest in "
            f"its second, the measure the soak tests bound at {100 * LIMIT:.0f}% (tests/soak/test_soak.py, ctest "
-           "-L soak, which run 2,000 steps each).", "")
+           "-L soak, which run 2,000 steps each). PSS divides a shared page among the processes mapping it, so "
+           "a trainer's PSS dips while other processes map the same libraries (LibTorch) and comes back when "
+           "they exit; own memory (RssAnon) is the trainer's alone. Minutes and the load average say how busy "
+           "the machine was: this measures memory, not speed.", "")
     for name, run in result["runs"].items():
         if run.get("brief"):
             page.p(f"{name}: other processes of the program that came and went during the run, not counted "
