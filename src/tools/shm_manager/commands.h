@@ -19,7 +19,7 @@ int run_load(const ManagerOptions& options);     // --load --h5 F
 
 // Prints "shm_manager: <message>" on stderr and returns 1.
 int fail(std::string_view message);
-// The same for a bad command line: returns 2.
+// The same for a bad command line: returns kUsageError (2, util/cli.h).
 int bad_command_line(std::string_view message);
 
 // "" if `path` is a regular file (or, with gone_is_fine, no file at all),

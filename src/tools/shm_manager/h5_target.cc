@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "util/cli.h"
 
 namespace glint::shm_manager {
 
@@ -12,7 +13,7 @@ int fail(std::string_view message) {
 
 int bad_command_line(std::string_view message) {
   fail(message);
-  return 2;
+  return kUsageError;
 }
 
 std::string h5_problem(const std::string& path, bool gone_is_fine) {
