@@ -35,6 +35,7 @@
 #include "glint/dtype.h"
 #include "glint/fingerprint.h"
 #include "glint/shm_budget.h"
+#include "glint/shm_dir.h"
 #include "glint/status.h"
 
 namespace glint {
@@ -47,7 +48,7 @@ struct LoadProgress {
 
 struct CacheOptions {
   // Directory of the shared-memory file system holding segments.
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   // How the file's MD5 is found (store location, forced rehash).
   FingerprintOptions fingerprint;
   // "" (default): segments are mode 0400, usable by their owner only.

@@ -13,6 +13,7 @@
 
 #include "glint/dtype.h"
 #include "glint/segment_format.h"
+#include "glint/shm_dir.h"
 #include "glint/status.h"
 
 namespace glint {
@@ -45,7 +46,7 @@ struct SegmentInfo {
 };
 
 struct ListOptions {
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   // Only segments of this MD5 ("" = all).
   std::string md5;
   // Scan /proc for processes mapping each segment.
@@ -75,7 +76,7 @@ struct RemovedSegment {
 Result<std::vector<RemovedSegment>> list_removed_segments(const ListOptions& options);
 
 struct CleanupOptions {
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   std::string md5;                 // only this file's segments ("" = all)
   // Also those whose trailer names this source path (older versions of the
   // same file); with md5 set, a segment matches either. "" = no such filter.

@@ -9,7 +9,7 @@
 #include "predict/indices.h"
 #include "predict/input.h"
 #include "predict/input_shared.h"
-#include "train/convert.h"
+#include "model/pixel_scale.h"
 
 namespace glint::predict {
 namespace {

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "predict/input.h"
-#include "train/checkpoint.h"
-#include "train/precision.h"
-#include "train/unet.h"
+#include "checkpoint/checkpoint.h"
+#include "model/precision.h"
+#include "model/unet.h"
 
 namespace glint::predict {
 

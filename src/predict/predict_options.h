@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "glint/shm_dir.h"
+
 namespace CLI {
 class App;
 }
@@ -36,7 +38,7 @@ struct PredictOptions {
   // Shared memory: by default, images already in the cache (a trainer
   // loaded them) are read from there; --shared_memory loads them if absent.
   bool shared_memory = false;
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   std::string fingerprint_dir;  // "" = per-user default
 
   int64_t batch = 16;       // images per forward pass

@@ -11,7 +11,7 @@
 #include "support/temp_dir.h"
 #include "synth/half.h"
 #include "synth/render.h"
-#include "synth/testing_h5.h"
+#include "support/synth/h5_read_testing.h"
 
 namespace glint::synth {
 namespace {

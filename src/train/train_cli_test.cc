@@ -21,11 +21,11 @@
 
 #include "support/child_process.h"
 #include "support/temp_dir.h"
-#include "train/batch_loader_order.h"
-#include "train/checkpoint.h"
-#include "train/dist_test_launcher.h"
-#include "train/trainer_memory.h"
-#include "train/trainer_test_data.h"
+#include "data/batch_loader_order.h"
+#include "checkpoint/checkpoint.h"
+#include "support/train/dist_launcher_testing.h"
+#include "runtime/process_memory.h"
+#include "support/train/glint_set_testing.h"
 
 namespace glint::train {
 namespace {

@@ -2,16 +2,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
-#include "train/precision.h"
+#include "model/losses.h"
+#include "model/precision.h"
 #include "util/cli.h"
 
 namespace glint::train {
 namespace {
-
-const std::vector<std::string> kLosses = {"focal", "hybrid", "mse", "bce"};
 
 // val_split must leave training data: 1.0 would be an empty training set.
 CLI::Validator fraction_below_one() {
@@ -68,7 +68,7 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--batch", o.batch, "samples per step")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   app.add_option("--epochs", o.epochs, "epochs in total (a resumed run counts earlier ones)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
-  app.add_option("--loss", o.loss, "training loss")->check(CLI::IsMember(kLosses));
+  app.add_option("--loss", o.loss, "training loss")->check(CLI::IsMember(loss_names()));
   app.add_option("--model_path", o.model_path, "checkpoint written each epoch and at the end");
   app.add_option("--lr", o.lr, "Adam learning rate")->check(CLI::PositiveNumber);
   app.add_option("--val_split", o.val_split, "fraction of samples held out for validation")
@@ -96,10 +96,10 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
 }
 
 void add_distributed_flags(CLI::App& app, TrainOptions& o) {
-  app.add_option("--world_size", o.world_size, "processes training one model together (data parallel)")
+  app.add_option("--world_size", o.dist.world_size, "processes training one model together (data parallel)")
       ->envname("WORLD_SIZE")
       ->check(CLI::Range(1, 65536));
-  app.add_option("--rank", o.rank, "this process's rank, 0 to world_size - 1")
+  app.add_option("--rank", o.dist.rank, "this process's rank, 0 to world_size - 1")
       ->envname("RANK")
       ->check(CLI::Range(0, 65535));
   app.add_option("--local_rank", o.local_rank, "rank among the ranks of this node")
@@ -111,21 +111,23 @@ void add_distributed_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--node_rank", o.node_rank, "index of this node (reported only)")
       ->envname("GROUP_RANK")
       ->check(CLI::Range(0, 65535));
-  app.add_option("--master_addr", o.master_addr, "address of the rendezvous store")->envname("MASTER_ADDR");
-  app.add_option("--master_port", o.master_port, "port of the rendezvous store")
+  app.add_option("--master_addr", o.dist.master_addr, "address of the rendezvous store")->envname("MASTER_ADDR");
+  app.add_option("--master_port", o.dist.master_port, "port of the rendezvous store")
       ->envname("MASTER_PORT")
       ->check(CLI::Range(1, 65535));
-  app.add_option("--agent_store", o.agent_store,
+  app.add_option("--agent_store", o.dist.agent_store,
                  "the store belongs to the launcher (torchrun): join it, do not host it")
       ->envname("TORCHELASTIC_USE_AGENT_STORE")
       ->expected(0, 1);
-  app.add_option("--restart_count", o.restart_count, "launcher's restart count (store prefix /worker/attempt_N)")
+  app.add_option("--restart_count", o.dist.restart_count, "launcher's restart count (store prefix /worker/attempt_N)")
       ->envname("TORCHELASTIC_RESTART_COUNT")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--gloo_interface", o.gloo_interface, "network interface for gradient exchange (\"\" = automatic)")
+  app.add_option("--gloo_interface", o.dist.interface, "network interface for gradient exchange (\"\" = automatic)")
       ->envname("GLOO_SOCKET_IFNAME");
-  app.add_option("--dist_timeout", o.dist_timeout,
-                 "seconds the rendezvous may take and a silent rank is waited for")
+  app.add_option_function<int>(
+         "--dist_timeout", [&o](int seconds) { o.dist.timeout = std::chrono::seconds(seconds); },
+         "seconds the rendezvous may take and a silent rank is waited for")
+      ->default_str(std::to_string(std::chrono::duration_cast<std::chrono::seconds>(o.dist.timeout).count()))
       ->check(CLI::Range(1, 86400));
   app.add_flag("--sync_batchnorm", o.sync_batchnorm, "BatchNorm statistics over all ranks' samples (SyncBatchNorm)");
 }

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "glint/shm_budget.h"
+#include "glint/shm_dir.h"
+#include "dist/dist_options.h"
 
 namespace CLI {
 class App;
@@ -29,7 +31,7 @@ struct TrainOptions {
   bool preload = true;
   // Remove this file's segments from shm_dir and exit (no training).
   bool cleanup_shm = false;
-  std::string shm_dir = "/dev/shm";
+  std::string shm_dir = kDefaultShmDir;
   // Group allowed to share segments ("" = owner only).
   std::string share_group;
   // Where file fingerprints (MD5) are remembered ("" = per-user default).
@@ -63,25 +65,17 @@ struct TrainOptions {
   std::string progress = "auto";
 
   // Data-parallel training (torch.distributed, Gloo backend), torchrun's
-  // conventions: this process is `rank` of `world_size`; the rendezvous store
-  // is at master_addr:master_port. Every field defaults to the variable
-  // torchrun (or the user) sets, named in its comment, when it is set.
-  int world_size = 1;                      // WORLD_SIZE
-  int rank = 0;                            // RANK
+  // conventions: this process is dist.rank of dist.world_size; the
+  // rendezvous store is at dist.master_addr:dist.master_port. Every flag
+  // defaults to the variable torchrun (or the user) sets, when it is set:
+  // WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT, TORCHELASTIC_USE_AGENT_STORE
+  // (the store belongs to the launcher's agent: every rank joins it under
+  // /worker/attempt_<TORCHELASTIC_RESTART_COUNT>), GLOO_SOCKET_IFNAME
+  // (dist.interface); --dist_timeout sets dist.timeout, in seconds.
+  DistOptions dist;
   int local_rank = 0;                      // LOCAL_RANK: rank among this node's ranks
   int local_world_size = 1;                // LOCAL_WORLD_SIZE: ranks on this node
   int node_rank = 0;                       // GROUP_RANK: this node's index (reported only)
-  std::string master_addr = "127.0.0.1";   // MASTER_ADDR
-  int master_port = 29500;                 // MASTER_PORT
-  // TORCHELASTIC_USE_AGENT_STORE=True: the store belongs to the launcher's
-  // agent (torchrun); every rank joins it as a client under the prefix
-  // /worker/attempt_<restart_count>. False: rank 0 hosts the store.
-  bool agent_store = false;
-  int restart_count = 0;                   // TORCHELASTIC_RESTART_COUNT
-  std::string gloo_interface;  // GLOO_SOCKET_IFNAME: interface for Gloo ("" = automatic)
-  // Seconds the rendezvous may take, and that a rank may stay silent (no
-  // heartbeat) before the others stop naming it lost.
-  int dist_timeout = 300;
   // BatchNorm statistics over the samples of all ranks (torch's SyncBatchNorm).
   bool sync_batchnorm = false;
 };

@@ -73,19 +73,19 @@ TEST(TrainOptionsTest, EveryTorchrunVariableIsReadAndFlagsOverrideThem) {
   const Parsed hosted = parse({"--h5", "f"});
   for (const auto& [name, value] : env) ::unsetenv(name);
   ASSERT_EQ(p.code, -1) << p.err;
-  EXPECT_EQ(p.options.rank, 3);
-  EXPECT_EQ(p.options.world_size, 4);
+  EXPECT_EQ(p.options.dist.rank, 3);
+  EXPECT_EQ(p.options.dist.world_size, 4);
   EXPECT_EQ(p.options.local_rank, 1);
   EXPECT_EQ(p.options.local_world_size, 2);
   EXPECT_EQ(p.options.node_rank, 1);
-  EXPECT_EQ(p.options.master_addr, "10.0.0.1");
-  EXPECT_EQ(p.options.master_port, 29400);
-  EXPECT_TRUE(p.options.agent_store);
-  EXPECT_EQ(p.options.restart_count, 2);
-  EXPECT_EQ(overridden.options.rank, 0);
-  EXPECT_FALSE(overridden.options.agent_store);
-  EXPECT_FALSE(hosted.options.agent_store);
-  EXPECT_EQ(parse({"--h5", "f"}).options.dist_timeout, 300);
+  EXPECT_EQ(p.options.dist.master_addr, "10.0.0.1");
+  EXPECT_EQ(p.options.dist.master_port, 29400);
+  EXPECT_TRUE(p.options.dist.agent_store);
+  EXPECT_EQ(p.options.dist.restart_count, 2);
+  EXPECT_EQ(overridden.options.dist.rank, 0);
+  EXPECT_FALSE(overridden.options.dist.agent_store);
+  EXPECT_FALSE(hosted.options.dist.agent_store);
+  EXPECT_EQ(parse({"--h5", "f"}).options.dist.timeout, std::chrono::seconds(300));
 }
 
 TEST(TrainOptionsTest, HelpListsEveryFlagWithItsDefault) {

@@ -11,8 +11,8 @@
 #include "glint/trainer_allocator.h"
 #include "support/child_process.h"
 #include "support/temp_dir.h"
-#include "train/precision.h"
-#include "train/trainer_test_data.h"
+#include "model/precision.h"
+#include "support/train/glint_set_testing.h"
 
 namespace glint::train {
 namespace {

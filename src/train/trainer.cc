@@ -14,18 +14,19 @@
 #include <nlohmann/json.hpp>
 
 #include "glint/fingerprint.h"
-#include "train/distributed.h"
-#include "train/core_share.h"
-#include "train/malloc_tuning.h"
-#include "train/precision.h"
-#include "train/progress.h"
-#include "train/runtime_info.h"
-#include "train/threads.h"
-#include "train/trainer_cleanup.h"
-#include "train/trainer_data.h"
-#include "train/trainer_loop.h"
-#include "train/trainer_memory.h"
-#include "train/trainer_signal.h"
+#include "dist/distributed.h"
+#include "runtime/core_share.h"
+#include "runtime/device.h"
+#include "runtime/malloc_tuning.h"
+#include "model/precision.h"
+#include "progress.h"
+#include "runtime/runtime_info.h"
+#include "runtime/threads.h"
+#include "trainer_cleanup.h"
+#include "trainer_data.h"
+#include "trainer_loop.h"
+#include "runtime/process_memory.h"
+#include "runtime/stop_signal.h"
 
 namespace glint::train {
 namespace {
@@ -39,17 +40,13 @@ bool is_directory(const std::string& path) {
 
 // Checks that need no file reading, so that typos fail in milliseconds.
 void check_flags(const TrainOptions& o) {
-  check_rank(o.rank, o.world_size);
-  resolve_precision(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  check_rank(o.dist.rank, o.dist.world_size);
   if (o.local_rank >= o.local_world_size) {
     throw std::runtime_error("--local_rank " + std::to_string(o.local_rank) + " is outside 0.." +
                              std::to_string(o.local_world_size - 1) + " (--local_world_size " +
                              std::to_string(o.local_world_size) + ")");
   }
-  if (o.device == "cuda" && !torch::cuda::is_available()) {
-    throw std::runtime_error("--device cuda: no CUDA device is usable here (this LibTorch "
-                             "build or machine has none); use --device cpu");
-  }
+  resolve_precision(o.precision, resolve_device(o.device, o.local_rank).type());
   if (o.shared_memory && !is_directory(o.shm_dir)) {
     throw std::runtime_error("--shm_dir " + o.shm_dir + ": not a directory; give the "
                              "shared-memory mount (default /dev/shm)");
@@ -100,13 +97,13 @@ std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int 
     << dtype_name(shape.heatmaps.dtype) << "\nmodel: UNet " << describe(probe->options())
     << " (" << count_parameters(*probe) << " parameters), loss " << o.loss << ", batch "
     << o.batch << ", lr " << o.lr << ", device " << o.device << ", "
-    << describe(run_mode(o.precision, o.device == "cuda" ? torch::kCUDA : torch::kCPU)) << ", "
+    << describe(run_mode(o.precision, resolve_device(o.device, o.local_rank).type())) << ", "
     << threads << " torch threads (" << threads_why << "), " << o.num_workers << " loader workers";
-  if (o.world_size > 1) {
-    s << "\ndata parallel: rank " << o.rank << " of " << o.world_size << " (node " << o.node_rank << ", local rank "
-      << o.local_rank << " of " << o.local_world_size << "), store at " << o.master_addr << ":" << o.master_port
-      << (o.agent_store ? " (the launcher's, attempt " + std::to_string(o.restart_count) + ")" : " (hosted by rank 0)")
-      << ", " << o.batch * o.world_size << " samples per step in all"
+  if (o.dist.world_size > 1) {
+    s << "\ndata parallel: rank " << o.dist.rank << " of " << o.dist.world_size << " (node " << o.node_rank << ", local rank "
+      << o.local_rank << " of " << o.local_world_size << "), store at " << o.dist.master_addr << ":" << o.dist.master_port
+      << (o.dist.agent_store ? " (the launcher's, attempt " + std::to_string(o.dist.restart_count) + ")" : " (hosted by rank 0)")
+      << ", " << o.batch * o.dist.world_size << " samples per step in all"
       << (o.sync_batchnorm ? ", BatchNorm synchronised" : "");
   }
   return s.str();
@@ -123,10 +120,10 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
   if (r.last && r.last->metrics.images > 0) {
     out << "  final metrics (validation, 3 px): " << format_summary(r.last->metrics) << "\n";
   }
-  if (o.rank == 0) {
+  if (o.dist.rank == 0) {
     out << "  model saved to " << o.model_path << "\n";
   } else {
-    out << "  rank " << o.rank << " of " << o.world_size << ": rank 0 saves the model\n";
+    out << "  rank " << o.dist.rank << " of " << o.dist.world_size << ": rank 0 saves the model\n";
   }
   if (r.allreduce.count > 0) {
     const double share = r.step_seconds > 0 ? 100.0 * r.allreduce.seconds / r.step_seconds : 0;
@@ -140,7 +137,7 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
 // The file's MD5 (remembered by the cache's fingerprint store), which every
 // data-parallel rank compares with rank 0's.
 std::string data_md5(const TrainOptions& o) {
-  if (o.world_size == 1) return "";
+  if (o.dist.world_size == 1) return "";
   FingerprintOptions fo;
   fo.store_dir = o.fingerprint_dir;
   auto fingerprint = fingerprint_file(o.h5, fo);

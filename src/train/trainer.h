@@ -9,7 +9,10 @@ namespace glint::train {
 // Exit codes of run_train.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
-// 130: stopped by SIGINT/SIGTERM after saving the checkpoint (trainer_signal.h).
+// kInterruptedExitCode (130, runtime/stop_signal.h): stopped by SIGINT or
+// SIGTERM. During training the current step is finished and the checkpoint
+// saved first; a signal that arrives before training starts, or that ends a
+// wait for data-parallel peers (Interrupted), stops the run without saving.
 
 // Runs one training (or, with --cleanup_shm, the cleanup) and returns the
 // process exit code. Order: cheap checks of every option, the file and its

@@ -1,4 +1,4 @@
-#include "train/trainer_cleanup.h"
+#include "trainer_cleanup.h"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "train/trainer_data.h"
+#include "trainer_data.h"
 
 #include <chrono>
 #include <iomanip>
