@@ -1,3 +1,5 @@
-// Precompiled header for every LibTorch source (see CMakeLists.txt).
+// The one precompiled header of every LibTorch target: built by glint_model,
+// reused by the other torch layers, their tests and the tools
+// (glint_torch_layer in cmake/GlintLayers.cmake).
 #pragma once
 #include <torch/torch.h>

@@ -61,7 +61,7 @@ TEST(MallocTuningTest, LeavesSettingsTheUserChoseThroughTheEnvironment) {
 }
 
 // Measurement for docs/MODEL.md, run by hand (not in CI):
-//   GLINT_MALLOC_TUNING=1 ./bin/glint_train_tests --gtest_also_run_disabled_tests
+//   GLINT_MALLOC_TUNING=1 ./bin/glint_runtime_tests --gtest_also_run_disabled_tests
 //       --gtest_filter='*DISABLED_TimeTrainingSteps'
 // and again with GLINT_MALLOC_TUNING=0.
 TEST(MallocTuningTest, DISABLED_TimeTrainingSteps) {

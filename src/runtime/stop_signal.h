@@ -1,9 +1,11 @@
 // Ctrl-C handling of a training run.
 //
 // While a StopSignals lives, the first SIGINT or SIGTERM only sets a flag:
-// the training loop finishes its current step, saves the checkpoint and
-// exits 130. A second one ends the process at once (_exit(130)), for a user
-// who does not want to wait for the step.
+// during training, the loop finishes its current step, saves the checkpoint
+// and exits 130; before training starts, or in a wait for data-parallel
+// peers, the run ends with Interrupted and exits 130 without saving. A second
+// signal ends the process at once (_exit(130)), for a user who does not want
+// to wait for the step.
 #pragma once
 
 #include <stdexcept>
