@@ -20,9 +20,9 @@
 #include "data/batch_loader.h"
 #include "data/data_source.h"
 #include "model/losses.h"
+#include "model/unet.h"
 #include "runtime/malloc_tuning.h"
 #include "runtime/threads.h"
-#include "model/unet.h"
 
 namespace {
 

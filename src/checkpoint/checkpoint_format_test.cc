@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "support/temp_dir.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint_contents.h"
 #include "model/unet.h"
+#include "support/temp_dir.h"
 
 namespace glint::train {
 namespace {

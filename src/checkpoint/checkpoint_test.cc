@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "support/child_process.h"
-#include "support/temp_dir.h"
 #include "model/losses.h"
 #include "model/unet.h"
+#include "support/child_process.h"
+#include "support/temp_dir.h"
 
 namespace glint::train {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "glint/h5.h"
 #include "data/data_source.h"
+#include "glint/h5.h"
 
 namespace glint::train {
 

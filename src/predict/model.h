@@ -3,10 +3,10 @@
 
 #include <string>
 
-#include "predict/input.h"
 #include "checkpoint/checkpoint.h"
 #include "model/precision.h"
 #include "model/unet.h"
+#include "predict/input.h"
 
 namespace glint::predict {
 

@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "checkpoint/checkpoint.h"
+#include "model/unet.h"
 #include "support/train/dist_launcher_testing.h"
 #include "support/train/glint_set_testing.h"
-#include "model/unet.h"
 
 namespace glint::train {
 namespace {

@@ -19,12 +19,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "checkpoint/checkpoint.h"
+#include "data/batch_loader_order.h"
+#include "runtime/process_memory.h"
 #include "support/child_process.h"
 #include "support/temp_dir.h"
-#include "data/batch_loader_order.h"
-#include "checkpoint/checkpoint.h"
 #include "support/train/dist_launcher_testing.h"
-#include "runtime/process_memory.h"
 #include "support/train/glint_set_testing.h"
 
 namespace glint::train {

@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <string>
 
+#include "dist/dist_options.h"
 #include "glint/shm_budget.h"
 #include "glint/shm_dir.h"
-#include "dist/dist_options.h"
 
 namespace CLI {
 class App;

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "glint/trainer_allocator.h"
+#include "model/precision.h"
 #include "support/child_process.h"
 #include "support/temp_dir.h"
-#include "model/precision.h"
 #include "support/train/glint_set_testing.h"
 
 namespace glint::train {

@@ -13,20 +13,20 @@
 
 #include <nlohmann/json.hpp>
 
-#include "glint/fingerprint.h"
 #include "dist/distributed.h"
+#include "glint/fingerprint.h"
+#include "model/precision.h"
+#include "progress.h"
 #include "runtime/core_share.h"
 #include "runtime/device.h"
 #include "runtime/malloc_tuning.h"
-#include "model/precision.h"
-#include "progress.h"
+#include "runtime/process_memory.h"
 #include "runtime/runtime_info.h"
+#include "runtime/stop_signal.h"
 #include "runtime/threads.h"
 #include "trainer_cleanup.h"
 #include "trainer_data.h"
 #include "trainer_loop.h"
-#include "runtime/process_memory.h"
-#include "runtime/stop_signal.h"
 
 namespace glint::train {
 namespace {

@@ -5,18 +5,18 @@
 #include <ostream>
 #include <stdexcept>
 
-#include "data/batch_loader.h"
 #include "checkpoint/checkpoint.h"
-#include "runtime/core_share.h"
-#include "runtime/device.h"
+#include "data/batch_loader.h"
 #include "dist/dist_store.h"
 #include "dist/distributed.h"
 #include "model/losses.h"
 #include "model/peaks.h"
 #include "model/precision.h"
 #include "progress.h"
-#include "runtime/threads.h"
+#include "runtime/core_share.h"
+#include "runtime/device.h"
 #include "runtime/stop_signal.h"
+#include "runtime/threads.h"
 #include "util/time.h"
 
 namespace glint::train {

@@ -10,9 +10,9 @@
 
 #include "data/data_source.h"
 #include "dist/distributed.h"
-#include "train_log.h"
-#include "train/train_options.h"
 #include "model/unet.h"
+#include "train/train_options.h"
+#include "train_log.h"
 
 namespace glint::train {
 

@@ -8,11 +8,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/temp_dir.h"
 #include "checkpoint/checkpoint.h"
 #include "model/precision.h"
-#include "runtime/threads.h"
 #include "runtime/stop_signal.h"
+#include "runtime/threads.h"
+#include "support/temp_dir.h"
 #include "support/train/glint_set_testing.h"
 
 namespace glint::train {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "data/data_source.h"
 #include "support/h5_fixture.h"
 #include "support/temp_dir.h"
-#include "data/data_source.h"
 
 namespace glint::train::testing {
 
