@@ -48,16 +48,16 @@ void add_data_flags(CLI::App& app, TrainOptions& o) {
                         "same as --preload false: read batches from the file");
   app.add_flag("--cleanup_shm", o.cleanup_shm,
                "remove this file's shared-memory segments and exit");
-  app.add_option("--shm_dir", o.shm_dir, "directory of the shared-memory segments");
-  app.add_option("--share_group", o.share_group,
+  app.add_option("--shm_dir", o.cache.shm_dir, "directory of the shared-memory segments");
+  app.add_option("--share_group", o.cache.share_group,
                  "group whose members may share the segments (\"\" = only you)");
   app.add_option_function<std::string>(
-         "--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
+         "--max_shm", [&o](const std::string& text) { o.cache.max_shm = parse_shm_budget(text).value(); },
          "cap on what your segments may occupy in --shm_dir (2G, 40%; default none): unused ones are "
          "evicted, least recently used first")
       ->envname(kMaxShmEnv)
       ->check(shm_budget_validator());
-  app.add_option("--fingerprint_dir", o.fingerprint_dir,
+  app.add_option("--fingerprint_dir", o.cache.fingerprint.store_dir,
                  "where file MD5s are remembered (\"\" = ~/.cache/glint/fingerprints)");
   app.add_option("--num_workers", o.num_workers, "threads building batches (0 = in the step)")
       ->check(CLI::Range(0, 256));

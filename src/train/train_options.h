@@ -10,8 +10,7 @@
 #include <string>
 
 #include "dist/dist_options.h"
-#include "glint/shm_budget.h"
-#include "glint/shm_dir.h"
+#include "glint/cache.h"
 
 namespace CLI {
 class App;
@@ -31,14 +30,12 @@ struct TrainOptions {
   bool preload = true;
   // Remove this file's segments from shm_dir and exit (no training).
   bool cleanup_shm = false;
-  std::string shm_dir = kDefaultShmDir;
-  // Group allowed to share segments ("" = owner only).
-  std::string share_group;
-  // Where file fingerprints (MD5) are remembered ("" = per-user default).
-  std::string fingerprint_dir;
-  // Cap on this user's glint segments in shm_dir (--max_shm SIZE|PERCENT,
-  // default GLINT_MAX_SHM, else none); loads evict unused segments to keep it.
-  ShmBudget max_shm;
+  // The cache's options, as the flags set them: --shm_dir (cache.shm_dir),
+  // --share_group (cache.share_group: "" = owner only), --fingerprint_dir
+  // (cache.fingerprint.store_dir: "" = per-user default), --max_shm
+  // (cache.max_shm: SIZE|PERCENT, default GLINT_MAX_SHM, else none; loads
+  // evict unused segments to keep it). The rest keep CacheOptions' defaults.
+  CacheOptions cache;
 
   int num_workers = 4;       // loader threads; 0 builds batches in the step
   int64_t batch = 16;

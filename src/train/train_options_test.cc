@@ -1,9 +1,11 @@
 #include "train/train_options.h"
 
+#include "model/losses.h"
+
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -50,7 +52,32 @@ TEST(TrainOptionsTest, DefaultsAreTheSeedsDefaults) {
   EXPECT_EQ(p.options.device, "cpu");
   EXPECT_EQ(p.options.base_channels, 16);
   EXPECT_EQ(p.options.depth, 3);
-  EXPECT_EQ(p.options.shm_dir, "/dev/shm");
+  EXPECT_EQ(p.options.cache.shm_dir, "/dev/shm");
+}
+
+TEST(TrainOptionsTest, MultiWordFlagsTakeBothSpellings) {
+  const Parsed p = parse({"--h5", "f", "--shm-dir", "/x", "--share-group", "g", "--fingerprint-dir", "/fp",
+                          "--max-shm", "2G", "--world-size", "2", "--rank", "1", "--dist-timeout", "9",
+                          "--model-path", "m.pt", "--no-preload"});
+  ASSERT_EQ(p.code, -1) << p.err;
+  EXPECT_EQ(p.options.cache.shm_dir, "/x");
+  EXPECT_EQ(p.options.cache.share_group, "g");
+  EXPECT_EQ(p.options.cache.fingerprint.store_dir, "/fp");
+  EXPECT_EQ(p.options.cache.max_shm.bytes, 2ull << 30);
+  EXPECT_EQ(p.options.dist.world_size, 2);
+  EXPECT_EQ(p.options.dist.timeout, std::chrono::seconds(9));
+  EXPECT_EQ(p.options.model_path, "m.pt");
+  EXPECT_FALSE(p.options.preload);
+}
+
+// The --loss flag takes exactly the names of the one loss table.
+TEST(TrainOptionsTest, LossFlagTakesEveryLossOfTheTable) {
+  for (const std::string& name : loss_names()) {
+    const Parsed p = parse({"--h5", "f", "--loss", name});
+    EXPECT_EQ(p.code, -1) << name << ": " << p.err;
+    EXPECT_EQ(p.options.loss, name);
+  }
+  EXPECT_EQ(parse({"--h5", "f", "--loss", "l1"}).code, 2);
 }
 
 TEST(TrainOptionsTest, PreloadCanBeTurnedOffTwoWays) {
@@ -129,14 +156,14 @@ TEST(TrainOptionsTest, EachBadValueIsOneLineAndExitCodeTwo) {
 }
 
 TEST(TrainOptionsTest, MaxShmComesFromTheFlagElseFromGlintMaxShm) {
-  EXPECT_FALSE(parse({"--h5", "f"}).options.max_shm.limited());
-  EXPECT_EQ(parse({"--h5", "f", "--max_shm", "2G"}).options.max_shm.bytes, 2ull << 30);
+  EXPECT_FALSE(parse({"--h5", "f"}).options.cache.max_shm.limited());
+  EXPECT_EQ(parse({"--h5", "f", "--max_shm", "2G"}).options.cache.max_shm.bytes, 2ull << 30);
   ::setenv("GLINT_MAX_SHM", "40%", 1);
   const Parsed from_env = parse({"--h5", "f"});
   const Parsed flag_wins = parse({"--h5", "f", "--max_shm", "1G"});
   ::unsetenv("GLINT_MAX_SHM");
-  EXPECT_EQ(from_env.options.max_shm.percent, 40);
-  EXPECT_EQ(flag_wins.options.max_shm.bytes, 1ull << 30);
+  EXPECT_EQ(from_env.options.cache.max_shm.percent, 40);
+  EXPECT_EQ(flag_wins.options.cache.max_shm.bytes, 1ull << 30);
 }
 
 }  // namespace

@@ -47,8 +47,8 @@ void check_flags(const TrainOptions& o) {
                              std::to_string(o.local_world_size) + ")");
   }
   resolve_precision(o.precision, resolve_device(o.device, o.local_rank).type());
-  if (o.shared_memory && !is_directory(o.shm_dir)) {
-    throw std::runtime_error("--shm_dir " + o.shm_dir + ": not a directory; give the "
+  if (o.shared_memory && !is_directory(o.cache.shm_dir)) {
+    throw std::runtime_error("--shm_dir " + o.cache.shm_dir + ": not a directory; give the "
                              "shared-memory mount (default /dev/shm)");
   }
   std::string dir = std::filesystem::path(o.model_path).parent_path().string();
@@ -81,7 +81,7 @@ int thread_count(const TrainOptions& o, std::string* why) {
   }
   const int cores = available_cores();
   // The ranks of this node may not all have started yet: count them all.
-  const CoreShare share(o.shm_dir, cores, o.local_world_size);
+  const CoreShare share(o.cache.shm_dir, cores, o.local_world_size);
   *why = std::to_string(cores) + " cores / " + std::to_string(share.trainers()) + " trainer(s) running";
   return share.threads();
 }
@@ -138,9 +138,7 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
 // data-parallel rank compares with rank 0's.
 std::string data_md5(const TrainOptions& o) {
   if (o.dist.world_size == 1) return "";
-  FingerprintOptions fo;
-  fo.store_dir = o.fingerprint_dir;
-  auto fingerprint = fingerprint_file(o.h5, fo);
+  auto fingerprint = fingerprint_file(o.h5, o.cache.fingerprint);
   if (!fingerprint.ok()) throw std::runtime_error("--h5 " + o.h5 + ": " + fingerprint.status().message());
   return fingerprint->md5;
 }

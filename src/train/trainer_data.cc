@@ -79,10 +79,7 @@ SourceOptions make_source_options(const TrainOptions& options, SourceKind kind, 
   so.images = options.images;
   so.heatmaps = options.heatmaps;
   so.kind = kind;
-  so.cache.shm_dir = options.shm_dir;
-  so.cache.share_group = options.share_group;
-  so.cache.max_shm = options.max_shm;
-  so.cache.fingerprint.store_dir = options.fingerprint_dir;
+  so.cache = options.cache;
   so.cache.on_warning = [&err](std::string_view line) { err << "warning: " << line << "\n"; };
   return so;
 }

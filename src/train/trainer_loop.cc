@@ -110,7 +110,7 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
       log_(o.dist.rank == 0 ? o.log : std::string(), o.resume) {
   model_->to(device_);
   apply_layout(*model_, mode_);
-  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores(), o.local_world_size);
+  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.cache.shm_dir, available_cores(), o.local_world_size);
   const Split split = split_indices(source->size(), o.val_split, o.seed);
   // Each rank trains on its share; rank 0 alone validates, logs and saves.
   if (split.train.size() < static_cast<size_t>(o.dist.world_size)) {
