@@ -1,7 +1,5 @@
 #include "train/train_options.h"
 
-#include "model/losses.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +7,8 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "model/losses.h"
 
 namespace glint::train {
 namespace {
