@@ -48,10 +48,10 @@ TEST(CliTest, OtherSpellingWorksWithAnEqualsSign) {
 }
 
 TEST(CliTest, UnknownFlagIsStillAUsageError) {
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   const Parsed p = parse({"--shm-dirs", "/x"});
-  const std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(p.code, kUsageError);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(p.code.value_or(-1), kUsageError);
   EXPECT_NE(err.find("--shm-dirs"), std::string::npos) << err;
 }
 
