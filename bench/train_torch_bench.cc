@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "train/batch_loader.h"
-#include "train/data_source.h"
-#include "train/losses.h"
-#include "train/malloc_tuning.h"
-#include "train/threads.h"
-#include "train/unet.h"
+#include "data/batch_loader.h"
+#include "data/data_source.h"
+#include "model/losses.h"
+#include "model/unet.h"
+#include "runtime/malloc_tuning.h"
+#include "runtime/threads.h"
 
 namespace {
 

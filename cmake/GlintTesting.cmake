@@ -1,4 +1,4 @@
-# glint_add_test(NAME n SOURCES a.cc ... [LIBS l ...] [LABELS x ...] [TIMEOUT s])
+# glint_add_test(NAME n SOURCES a.cc ... [LIBS l ...] [LABELS x] [TIMEOUT s])
 # One GoogleTest executable, registered with ctest test by test.
 function(glint_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})

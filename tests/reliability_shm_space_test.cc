@@ -14,18 +14,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1 << 20;
 
-void report(const IsolatedRun& run) {
-  if (!run.skip_reason.empty()) GTEST_SKIP() << run.skip_reason;
-  for (const auto& n : run.notes) std::printf("[ NOTE     ] %s\n", n.c_str());
-  for (const auto& f : run.failures) ADD_FAILURE() << f;
-  EXPECT_FALSE(run.crashed) << "the isolated child died";
-}
-
-std::string describe(const ProcessResult& r) {
-  return "exit " + std::to_string(r.exit_code) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-         ", stderr: " + r.err;
-}
-
 class ShmSpaceTest : public ReliabilityTest {
  protected:
   void SetUp() override {

@@ -33,7 +33,7 @@ except ImportError as e:
 PROG = "train_glint_unet.py"
 # The keys of glint.losses.LOSSES, spelled out so that the command line is
 # checked before torch is imported.
-LOSS_NAMES = ("focal", "hybrid")
+LOSS_NAMES = ("focal", "hybrid", "mse", "bce")
 MAX_DEPTH = 8      # the UNet's limits (glint.models.UNet)
 MAX_CHANNELS = 64
 

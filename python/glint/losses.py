@@ -1,4 +1,8 @@
-"""The heatmap losses of the C++ trainer (src/train/losses.h, docs/MODEL.md)."""
+"""The heatmap losses of the C++ trainer (src/model/losses.h, docs/MODEL.md).
+
+LOSSES has the names of the C++ loss table, in its order (checked by
+LossesTest.PythonPackageHasEveryLossOfTheTable in src/model/losses_test.cc).
+"""
 
 import torch
 from torch.nn import functional as F
@@ -37,4 +41,14 @@ def hybrid_loss(logits, target):
     return focal_loss(logits, target) + HYBRID_DICE_WEIGHT * dice_loss(logits, target)
 
 
-LOSSES = {"focal": focal_loss, "hybrid": hybrid_loss}
+def sigmoid_mse_loss(logits, target):
+    """Mean squared error between sigmoid(logits) and the target (baseline)."""
+    return F.mse_loss(torch.sigmoid(logits), target.to(logits.dtype))
+
+
+def bce_with_logits_loss(logits, target):
+    """Mean binary cross-entropy with logits against the soft target (baseline)."""
+    return F.binary_cross_entropy_with_logits(logits, target.to(logits.dtype))
+
+
+LOSSES = {"focal": focal_loss, "hybrid": hybrid_loss, "mse": sigmoid_mse_loss, "bce": bce_with_logits_loss}

@@ -6,7 +6,7 @@ A checkpoint written by train_glint_unet loads as it is:
     model = glint.models.UNet(**checkpoint["meta"]["unet"])
     model.load_state_dict(checkpoint["model"])
 
-Architecture and names as src/train/unet.h (docs/MODEL.md): enc{i}, bottleneck,
+Architecture and names as src/model/unet.h (docs/MODEL.md): enc{i}, bottleneck,
 up{i}, dec{i}, head; each ConvBlock has conv1, bn1, conv2, bn2.
 
 It computes as the C++ model does: each 2x2 up-convolution (an
@@ -47,7 +47,7 @@ class ConvBlock(nn.Module):
 
 def upsample2x(up, x):
     """up(x) for an nn.ConvTranspose2d with kernel 2 and stride 2, computed as a
-    1x1 convolution to 4x the channels and a pixel shuffle (src/train/unet.cc):
+    1x1 convolution to 4x the channels and a pixel shuffle (src/model/unet.cc):
     the same parameters and result, on oneDNN's convolution in bfloat16 too."""
     w = up.weight  # [in, out, 2, 2]
     w1 = w.permute(1, 2, 3, 0).reshape(w.shape[1] * 4, w.shape[0], 1, 1)

@@ -18,7 +18,7 @@ import torch.utils.data
 
 import glint
 
-# Pixel scaling of images, as the C++ loader does it (src/train/convert.h):
+# Pixel scaling of images, as the C++ loader does it (src/model/pixel_scale.h):
 # uint8 / 255, uint16 / 65535, every other dtype as is. Heatmaps: as is.
 _IMAGE_SCALE = {np.dtype(np.uint8): np.float32(255), np.dtype(np.uint16): np.float32(65535)}
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "train/checkpoint.h"
-#include "train/unet.h"
+#include "checkpoint/checkpoint.h"
+#include "model/unet.h"
 
 int main(int argc, char** argv) {
   if (argc != 7) {

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "glint/h5.h"
-#include "chunk_fill.h"
+#include "fill_chunked.h"
 #include "load_lock.h"
-#include "payload_fill.h"
+#include "fill_contiguous.h"
 #include "segment_checksum.h"
 #include "segment_reader.h"
 #include "segment_writer.h"

@@ -2,7 +2,7 @@
 #include <sys/file.h>
 
 #include "glint/inventory.h"
-#include "inventory_testing.h"
+#include "support/cache/inventory_testing.h"
 #include "util/unique_fd.h"
 
 namespace glint {

@@ -3,7 +3,7 @@
 #include <sys/stat.h>
 
 #include "glint/inventory.h"
-#include "inventory_testing.h"
+#include "support/cache/inventory_testing.h"
 
 namespace glint {
 namespace {

@@ -7,7 +7,7 @@
 #include <climits>
 #include <cstdlib>
 
-#include "inventory_testing.h"
+#include "support/cache/inventory_testing.h"
 #include "util/unique_fd.h"
 
 namespace glint {

@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "cgroup_memory.h"
+#include "tier_cgroup_memory.h"
 #include "util/byte_size.h"
 #include "util/posix_error.h"
 

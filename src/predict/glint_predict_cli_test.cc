@@ -1,6 +1,6 @@
 // glint_predict as a real program: a model trained by train_glint_unet, real
 // HDF5, PNG and CSV files, segments in a private shared-memory directory.
-#include "predict/predict_test_fixture.h"
+#include "support/predict/predict_testing.h"
 
 namespace glint::predict::testing {
 namespace {

@@ -1,5 +1,5 @@
 // glint_predict's bad inputs: one line on stderr, a non-zero exit, nothing left behind.
-#include "predict/predict_test_fixture.h"
+#include "support/predict/predict_testing.h"
 
 namespace glint::predict::testing {
 namespace {

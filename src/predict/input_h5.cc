@@ -6,10 +6,10 @@
 #include <stdexcept>
 
 #include "glint/h5.h"
+#include "model/pixel_scale.h"
 #include "predict/indices.h"
 #include "predict/input.h"
 #include "predict/input_shared.h"
-#include "train/convert.h"
 
 namespace glint::predict {
 namespace {

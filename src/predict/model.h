@@ -3,10 +3,10 @@
 
 #include <string>
 
+#include "checkpoint/checkpoint.h"
+#include "model/precision.h"
+#include "model/unet.h"
 #include "predict/input.h"
-#include "train/checkpoint.h"
-#include "train/precision.h"
-#include "train/unet.h"
 
 namespace glint::predict {
 

@@ -11,8 +11,8 @@
 #include "predict/model.h"
 #include "predict/overlay.h"
 #include "predict/result.h"
-#include "train/malloc_tuning.h"
-#include "train/threads.h"
+#include "runtime/malloc_tuning.h"
+#include "runtime/threads.h"
 #include "util/output_path.h"
 
 namespace glint::predict {

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "train/precision.h"
+#include "model/precision.h"
 #include "util/cli.h"
 
 namespace glint::predict {

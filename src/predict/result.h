@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "train/peaks.h"
+#include "model/peaks.h"
 #include "util/atomic_file.h"
 
 namespace glint::predict {

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <set>
 
+#include "support/synth/h5_read_testing.h"
 #include "support/temp_dir.h"
 #include "synth/half.h"
 #include "synth/render.h"
-#include "synth/testing_h5.h"
 
 namespace glint::synth {
 namespace {

@@ -10,8 +10,8 @@
 #include <set>
 
 #include "support/child_process.h"
+#include "support/synth/h5_read_testing.h"
 #include "support/temp_dir.h"
-#include "synth/testing_h5.h"
 
 namespace glint::synth {
 namespace {

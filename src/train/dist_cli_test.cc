@@ -7,10 +7,10 @@
 #include <fstream>
 #include <thread>
 
-#include "train/checkpoint.h"
-#include "train/dist_test_launcher.h"
-#include "train/trainer_test_data.h"
-#include "train/unet.h"
+#include "checkpoint/checkpoint.h"
+#include "model/unet.h"
+#include "support/train/dist_launcher_testing.h"
+#include "support/train/glint_set_testing.h"
 
 namespace glint::train {
 namespace {

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <csignal>
 
-#include "train/checkpoint.h"
-#include "train/dist_test_launcher.h"
-#include "train/trainer_test_data.h"
+#include "checkpoint/checkpoint.h"
+#include "support/train/dist_launcher_testing.h"
+#include "support/train/glint_set_testing.h"
 #include "util/time.h"
 
 namespace glint::train {

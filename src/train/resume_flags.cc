@@ -1,4 +1,4 @@
-#include "train/resume_flags.h"
+#include "resume_flags.h"
 
 #include <optional>
 #include <sstream>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "train/checkpoint.h"
+#include "checkpoint/checkpoint.h"
 
 namespace glint::train {
 namespace {

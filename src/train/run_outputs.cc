@@ -1,4 +1,4 @@
-#include "train/run_outputs.h"
+#include "run_outputs.h"
 
 #include <sys/stat.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "train/checkpoint.h"
+#include "checkpoint/checkpoint.h"
 #include "util/output_path.h"
 
 namespace glint::train {

@@ -1,4 +1,4 @@
-#include "train/tensorboard_log.h"
+#include "tensorboard_log.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "draw/marked_images.h"
-#include "train/peaks.h"
+#include "model/peaks.h"
 
 namespace glint::train {
 namespace {
@@ -43,7 +43,7 @@ std::vector<tblog::HParam> run_hparams(const TrainOptions& o) {
       {"base_channels", static_cast<double>(o.base_channels)},
       {"depth", static_cast<double>(o.depth)},
       {"precision", o.precision},
-      {"world_size", o.world_size},
+      {"world_size", o.dist.world_size},
       {"data", std::filesystem::path(o.h5).filename().string()},
   };
 }
@@ -62,7 +62,7 @@ std::string run_name(const TrainOptions& o) {
 }
 
 TensorBoardLog::TensorBoardLog(const TrainOptions& o, std::ostream& warnings) {
-  if (o.tensorboard.empty() || o.rank != 0) return;
+  if (o.tensorboard.empty() || o.dist.rank != 0) return;
   run_dir_ = (std::filesystem::path(o.tensorboard) / run_name(o)).string();
   writer_ = std::make_unique<tblog::EventWriter>(run_dir_, tblog::EventWriterOptions{.warnings = &warnings});
   writer_->start_session(run_hparams(o));

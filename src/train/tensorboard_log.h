@@ -30,7 +30,7 @@
 #include <torch/types.h>
 
 #include "tblog/event_writer.h"
-#include "train/train_log.h"
+#include "train_log.h"
 #include "train/train_options.h"
 
 namespace glint::train {

@@ -1,6 +1,6 @@
 // Run names and hyper-parameters of train_glint_unet --tensorboard. What the
 // files hold is read back by tensorboard itself in tests/tensorboard/.
-#include "train/tensorboard_log.h"
+#include "tensorboard_log.h"
 
 #include <gtest/gtest.h>
 
@@ -45,7 +45,7 @@ TEST(TensorBoardLogTest, WithoutAFolderOrOffRankZeroNothingIsWritten) {
   TrainOptions o;
   EXPECT_FALSE(TensorBoardLog(o, std::cerr).enabled());
   o.tensorboard = ::testing::TempDir() + "/tb_rank1";
-  o.rank = 1;
+  o.dist.rank = 1;
   EXPECT_FALSE(TensorBoardLog(o, std::cerr).enabled());
   EXPECT_FALSE(std::filesystem::exists(o.tensorboard));
 }

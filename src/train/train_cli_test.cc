@@ -23,13 +23,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checkpoint/checkpoint.h"
+#include "data/batch_loader_order.h"
+#include "runtime/process_memory.h"
 #include "support/child_process.h"
 #include "support/temp_dir.h"
-#include "train/batch_loader_order.h"
-#include "train/checkpoint.h"
-#include "train/dist_test_launcher.h"
-#include "train/trainer_memory.h"
-#include "train/trainer_test_data.h"
+#include "support/train/dist_launcher_testing.h"
+#include "support/train/glint_set_testing.h"
 
 namespace glint::train {
 namespace {
@@ -369,8 +369,15 @@ class CacheDirEnv {
   std::optional<std::string> old_;
 };
 
-// A trainer on 2 MiB of data whose --shm_dir is a 1 MiB tmpfs.
-std::string run_with_full_shm(TempDir& dir, int* status) {
+// A trainer on 2 MiB of data whose --shm_dir is a 1 MiB tmpfs: what it
+// printed and how it ended, or why it could not run (skipped).
+struct FullShmRun {
+  std::string skipped;
+  std::string out, err;
+  bool ok = false;  // exited 0
+};
+
+std::string start_with_full_shm(TempDir& dir, int* status) {
   const std::string h5 = dir.file("data.h5");
   testdata::write_glint_set(h5, {.count = 64, .size = 64});  // 2 MiB: more than the tmpfs
   std::filesystem::create_directory(dir.file("shm"));
@@ -380,15 +387,25 @@ std::string run_with_full_shm(TempDir& dir, int* status) {
       dir.file("shm"), dir.file("out.txt"), dir.file("err.txt"), status);
 }
 
+FullShmRun run_with_full_shm(TempDir& dir) {
+  FullShmRun run;
+  int status = 0;
+  run.skipped = start_with_full_shm(dir, &status);
+  if (!run.skipped.empty()) return run;
+  run.out = slurp(dir.file("out.txt"));
+  run.err = slurp(dir.file("err.txt"));
+  run.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return run;
+}
+
 TEST(TrainCliTest, FullSharedMemoryGoesToTheDiskTierAndSaysWhy) {
   TempDir dir;
   const CacheDirEnv cache(dir.file("cache"));
-  int status = 0;
-  const std::string skipped = run_with_full_shm(dir, &status);
-  if (!skipped.empty()) GTEST_SKIP() << skipped;
-  const std::string out = slurp(dir.file("out.txt"));
-  const std::string err = slurp(dir.file("err.txt"));
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out << err;
+  const FullShmRun run = run_with_full_shm(dir);
+  if (!run.skipped.empty()) GTEST_SKIP() << run.skipped;
+  const std::string& out = run.out;
+  const std::string& err = run.err;
+  ASSERT_TRUE(run.ok) << out << err;
   // One line per dataset from the cache: which tier and why.
   EXPECT_EQ(count_lines(err), 2) << err;
   for (const char* dataset : {"'/images'", "'/heatmaps'"}) {
@@ -413,12 +430,11 @@ TEST(TrainCliTest, FullSharedMemoryGoesToTheDiskTierAndSaysWhy) {
 TEST(TrainCliTest, FullSharedMemoryWithoutADiskTierFallsBackToAPrivateCopyWithOneWarning) {
   TempDir dir;
   const CacheDirEnv no_disk_tier("");
-  int status = 0;
-  const std::string skipped = run_with_full_shm(dir, &status);
-  if (!skipped.empty()) GTEST_SKIP() << skipped;
-  const std::string out = slurp(dir.file("out.txt"));
-  const std::string err = slurp(dir.file("err.txt"));
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out << err;
+  const FullShmRun run = run_with_full_shm(dir);
+  if (!run.skipped.empty()) GTEST_SKIP() << run.skipped;
+  const std::string& out = run.out;
+  const std::string& err = run.err;
+  ASSERT_TRUE(run.ok) << out << err;
   EXPECT_EQ(count_lines(err), 1) << err;
   EXPECT_EQ(err.rfind("warning: shared memory unavailable (", 0), 0u) << err;
   EXPECT_NE(err.find("); using a private copy"), std::string::npos) << err;

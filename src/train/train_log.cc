@@ -1,4 +1,4 @@
-#include "train/train_log.h"
+#include "train_log.h"
 
 #include <cerrno>
 #include <cstdio>

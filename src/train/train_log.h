@@ -13,7 +13,7 @@
 #include <fstream>
 #include <string>
 
-#include "train/peaks.h"
+#include "model/peaks.h"
 
 namespace glint::train {
 

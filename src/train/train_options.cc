@@ -2,11 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
-#include "train/losses.h"
-#include "train/precision.h"
+#include "model/losses.h"
+#include "model/precision.h"
 #include "util/cli.h"
 
 namespace glint::train {
@@ -47,24 +48,24 @@ void add_data_flags(CLI::App& app, TrainOptions& o) {
                         "same as --preload false: read batches from the file");
   app.add_flag("--cleanup_shm", o.cleanup_shm,
                "remove this file's shared-memory segments and exit");
-  app.add_option("--shm_dir", o.shm_dir, "directory of the shared-memory segments");
-  app.add_option("--share_group", o.share_group,
+  app.add_option("--shm_dir", o.cache.shm_dir, "directory of the shared-memory segments");
+  app.add_option("--share_group", o.cache.share_group,
                  "group whose members may share the segments (\"\" = only you)");
   app.add_option_function<std::string>(
-         "--max_shm", [&o](const std::string& text) { o.max_shm = parse_shm_budget(text).value(); },
+         "--max_shm", [&o](const std::string& text) { o.cache.max_shm = parse_shm_budget(text).value(); },
          "cap on what your segments may occupy in --shm_dir (2G, 40%; default none): unused ones are "
          "evicted, least recently used first")
       ->envname(kMaxShmEnv)
       ->check(shm_budget_validator());
-  app.add_option("--cache_dir", o.cache_dir,
+  app.add_option("--cache_dir", o.cache.cache_dir,
                  "the disk tier: where data that does not fit in --shm_dir is shared from (\"\" = none; "
                  "default $GLINT_CACHE_DIR, else ~/.cache/glint)");
   app.add_option_function<std::string>(
-         "--max_cache", [&o](const std::string& text) { o.max_cache = parse_shm_budget(text).value(); },
+         "--max_cache", [&o](const std::string& text) { o.cache.max_cache = parse_shm_budget(text).value(); },
          "cap on what your segments may occupy in --cache_dir (20G, 10%; default none)")
       ->envname(kMaxCacheEnv)
       ->check(shm_budget_validator());
-  app.add_option("--fingerprint_dir", o.fingerprint_dir,
+  app.add_option("--fingerprint_dir", o.cache.fingerprint.store_dir,
                  "where file MD5s are remembered (\"\" = ~/.cache/glint/fingerprints)");
   app.add_option("--num_workers", o.num_workers, "threads building batches (0 = in the step)")
       ->check(CLI::Range(0, 256));
@@ -117,10 +118,10 @@ void add_training_flags(CLI::App& app, TrainOptions& o) {
 }
 
 void add_distributed_flags(CLI::App& app, TrainOptions& o) {
-  app.add_option("--world_size", o.world_size, "processes training one model together (data parallel)")
+  app.add_option("--world_size", o.dist.world_size, "processes training one model together (data parallel)")
       ->envname("WORLD_SIZE")
       ->check(CLI::Range(1, 65536));
-  app.add_option("--rank", o.rank, "this process's rank, 0 to world_size - 1")
+  app.add_option("--rank", o.dist.rank, "this process's rank, 0 to world_size - 1")
       ->envname("RANK")
       ->check(CLI::Range(0, 65535));
   app.add_option("--local_rank", o.local_rank, "rank among the ranks of this node")
@@ -132,21 +133,23 @@ void add_distributed_flags(CLI::App& app, TrainOptions& o) {
   app.add_option("--node_rank", o.node_rank, "index of this node (reported only)")
       ->envname("GROUP_RANK")
       ->check(CLI::Range(0, 65535));
-  app.add_option("--master_addr", o.master_addr, "address of the rendezvous store")->envname("MASTER_ADDR");
-  app.add_option("--master_port", o.master_port, "port of the rendezvous store")
+  app.add_option("--master_addr", o.dist.master_addr, "address of the rendezvous store")->envname("MASTER_ADDR");
+  app.add_option("--master_port", o.dist.master_port, "port of the rendezvous store")
       ->envname("MASTER_PORT")
       ->check(CLI::Range(1, 65535));
-  app.add_option("--agent_store", o.agent_store,
+  app.add_option("--agent_store", o.dist.agent_store,
                  "the store belongs to the launcher (torchrun): join it, do not host it")
       ->envname("TORCHELASTIC_USE_AGENT_STORE")
       ->expected(0, 1);
-  app.add_option("--restart_count", o.restart_count, "launcher's restart count (store prefix /worker/attempt_N)")
+  app.add_option("--restart_count", o.dist.restart_count, "launcher's restart count (store prefix /worker/attempt_N)")
       ->envname("TORCHELASTIC_RESTART_COUNT")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--gloo_interface", o.gloo_interface, "network interface for gradient exchange (\"\" = automatic)")
+  app.add_option("--gloo_interface", o.dist.interface, "network interface for gradient exchange (\"\" = automatic)")
       ->envname("GLOO_SOCKET_IFNAME");
-  app.add_option("--dist_timeout", o.dist_timeout,
-                 "seconds the rendezvous may take and a silent rank is waited for")
+  app.add_option_function<int>(
+         "--dist_timeout", [&o](int seconds) { o.dist.timeout = std::chrono::seconds(seconds); },
+         "seconds the rendezvous may take and a silent rank is waited for")
+      ->default_str(std::to_string(std::chrono::duration_cast<std::chrono::seconds>(o.dist.timeout).count()))
       ->check(CLI::Range(1, 86400));
   app.add_flag("--sync_batchnorm", o.sync_batchnorm, "BatchNorm statistics over all ranks' samples (SyncBatchNorm)");
 }

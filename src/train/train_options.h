@@ -10,8 +10,8 @@
 #include <set>
 #include <string>
 
-#include "glint/shm_budget.h"
-#include "glint/tier.h"
+#include "dist/dist_options.h"
+#include "glint/cache.h"
 
 namespace CLI {
 class App;
@@ -31,21 +31,12 @@ struct TrainOptions {
   bool preload = true;
   // Remove this file's segments from shm_dir and exit (no training).
   bool cleanup_shm = false;
-  std::string shm_dir = kDefaultShmDir;
-  // Group allowed to share segments ("" = owner only).
-  std::string share_group;
-  // Where file fingerprints (MD5) are remembered ("" = per-user default).
-  std::string fingerprint_dir;
-  // Cap on this user's glint segments in shm_dir (--max_shm SIZE|PERCENT,
-  // default GLINT_MAX_SHM, else none); loads evict unused segments to keep it.
-  ShmBudget max_shm;
-  // The disk tier (docs/SHM_MANAGER.md, "Tiers"): where data that does not
-  // fit in shm_dir is shared from ("" = no disk tier; default
-  // GLINT_CACHE_DIR, else XDG_CACHE_HOME/glint, else ~/.cache/glint), and
-  // the cap on this user's segments there (--max_cache, default
-  // GLINT_MAX_CACHE, else none).
-  std::string cache_dir = default_cache_dir();
-  ShmBudget max_cache;
+  // The cache's options, as the flags set them: --shm_dir (cache.shm_dir),
+  // --share_group (cache.share_group: "" = owner only), --fingerprint_dir
+  // (cache.fingerprint.store_dir: "" = per-user default), --max_shm
+  // (cache.max_shm: SIZE|PERCENT, default GLINT_MAX_SHM, else none; loads
+  // evict unused segments to keep it). The rest keep CacheOptions' defaults.
+  CacheOptions cache;
 
   int num_workers = 4;       // loader threads; 0 builds batches in the step
   int64_t batch = 16;
@@ -81,25 +72,17 @@ struct TrainOptions {
   std::string progress = "auto";
 
   // Data-parallel training (torch.distributed, Gloo backend), torchrun's
-  // conventions: this process is `rank` of `world_size`; the rendezvous store
-  // is at master_addr:master_port. Every field defaults to the variable
-  // torchrun (or the user) sets, named in its comment, when it is set.
-  int world_size = 1;                      // WORLD_SIZE
-  int rank = 0;                            // RANK
+  // conventions: this process is dist.rank of dist.world_size; the
+  // rendezvous store is at dist.master_addr:dist.master_port. Every flag
+  // defaults to the variable torchrun (or the user) sets, when it is set:
+  // WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT, TORCHELASTIC_USE_AGENT_STORE
+  // (the store belongs to the launcher's agent: every rank joins it under
+  // /worker/attempt_<TORCHELASTIC_RESTART_COUNT>), GLOO_SOCKET_IFNAME
+  // (dist.interface); --dist_timeout sets dist.timeout, in seconds.
+  DistOptions dist;
   int local_rank = 0;                      // LOCAL_RANK: rank among this node's ranks
   int local_world_size = 1;                // LOCAL_WORLD_SIZE: ranks on this node
   int node_rank = 0;                       // GROUP_RANK: this node's index (reported only)
-  std::string master_addr = "127.0.0.1";   // MASTER_ADDR
-  int master_port = 29500;                 // MASTER_PORT
-  // TORCHELASTIC_USE_AGENT_STORE=True: the store belongs to the launcher's
-  // agent (torchrun); every rank joins it as a client under the prefix
-  // /worker/attempt_<restart_count>. False: rank 0 hosts the store.
-  bool agent_store = false;
-  int restart_count = 0;                   // TORCHELASTIC_RESTART_COUNT
-  std::string gloo_interface;  // GLOO_SOCKET_IFNAME: interface for Gloo ("" = automatic)
-  // Seconds the rendezvous may take, and that a rank may stay silent (no
-  // heartbeat) before the others stop naming it lost.
-  int dist_timeout = 300;
   // BatchNorm statistics over the samples of all ranks (torch's SyncBatchNorm).
   bool sync_batchnorm = false;
 

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "util/unet_sizes.h"
+#include "model/losses.h"
 
 namespace glint::train {
 namespace {
@@ -52,7 +54,33 @@ TEST(TrainOptionsTest, DefaultsAreTheSeedsDefaults) {
   EXPECT_EQ(p.options.base_channels, 16);
   EXPECT_EQ(p.options.depth, 3);
   EXPECT_EQ(p.options.depth, kDefaultUnetDepth);  // what make_glint_dataset warns about
-  EXPECT_EQ(p.options.shm_dir, "/dev/shm");
+  EXPECT_EQ(p.options.cache.shm_dir, "/dev/shm");
+  EXPECT_EQ(p.options.cache.shm_dir, "/dev/shm");
+}
+
+TEST(TrainOptionsTest, MultiWordFlagsTakeBothSpellings) {
+  const Parsed p = parse({"--h5", "f", "--shm-dir", "/x", "--share-group", "g", "--fingerprint-dir", "/fp",
+                          "--max-shm", "2G", "--world-size", "2", "--rank", "1", "--dist-timeout", "9",
+                          "--model-path", "m.pt", "--no-preload"});
+  ASSERT_EQ(p.code, -1) << p.err;
+  EXPECT_EQ(p.options.cache.shm_dir, "/x");
+  EXPECT_EQ(p.options.cache.share_group, "g");
+  EXPECT_EQ(p.options.cache.fingerprint.store_dir, "/fp");
+  EXPECT_EQ(p.options.cache.max_shm.bytes, 2ull << 30);
+  EXPECT_EQ(p.options.dist.world_size, 2);
+  EXPECT_EQ(p.options.dist.timeout, std::chrono::seconds(9));
+  EXPECT_EQ(p.options.model_path, "m.pt");
+  EXPECT_FALSE(p.options.preload);
+}
+
+// The --loss flag takes exactly the names of the one loss table.
+TEST(TrainOptionsTest, LossFlagTakesEveryLossOfTheTable) {
+  for (const std::string& name : loss_names()) {
+    const Parsed p = parse({"--h5", "f", "--loss", name});
+    EXPECT_EQ(p.code, -1) << name << ": " << p.err;
+    EXPECT_EQ(p.options.loss, name);
+  }
+  EXPECT_EQ(parse({"--h5", "f", "--loss", "l1"}).code, 2);
 }
 
 TEST(TrainOptionsTest, PreloadCanBeTurnedOffTwoWays) {
@@ -75,19 +103,19 @@ TEST(TrainOptionsTest, EveryTorchrunVariableIsReadAndFlagsOverrideThem) {
   const Parsed hosted = parse({"--h5", "f"});
   for (const auto& [name, value] : env) ::unsetenv(name);
   ASSERT_EQ(p.code, -1) << p.err;
-  EXPECT_EQ(p.options.rank, 3);
-  EXPECT_EQ(p.options.world_size, 4);
+  EXPECT_EQ(p.options.dist.rank, 3);
+  EXPECT_EQ(p.options.dist.world_size, 4);
   EXPECT_EQ(p.options.local_rank, 1);
   EXPECT_EQ(p.options.local_world_size, 2);
   EXPECT_EQ(p.options.node_rank, 1);
-  EXPECT_EQ(p.options.master_addr, "10.0.0.1");
-  EXPECT_EQ(p.options.master_port, 29400);
-  EXPECT_TRUE(p.options.agent_store);
-  EXPECT_EQ(p.options.restart_count, 2);
-  EXPECT_EQ(overridden.options.rank, 0);
-  EXPECT_FALSE(overridden.options.agent_store);
-  EXPECT_FALSE(hosted.options.agent_store);
-  EXPECT_EQ(parse({"--h5", "f"}).options.dist_timeout, 300);
+  EXPECT_EQ(p.options.dist.master_addr, "10.0.0.1");
+  EXPECT_EQ(p.options.dist.master_port, 29400);
+  EXPECT_TRUE(p.options.dist.agent_store);
+  EXPECT_EQ(p.options.dist.restart_count, 2);
+  EXPECT_EQ(overridden.options.dist.rank, 0);
+  EXPECT_FALSE(overridden.options.dist.agent_store);
+  EXPECT_FALSE(hosted.options.dist.agent_store);
+  EXPECT_EQ(parse({"--h5", "f"}).options.dist.timeout, std::chrono::seconds(300));
 }
 
 TEST(TrainOptionsTest, HelpListsEveryFlagWithItsDefault) {
@@ -133,14 +161,14 @@ TEST(TrainOptionsTest, EachBadValueIsOneLineAndExitCodeTwo) {
 }
 
 TEST(TrainOptionsTest, MaxShmComesFromTheFlagElseFromGlintMaxShm) {
-  EXPECT_FALSE(parse({"--h5", "f"}).options.max_shm.limited());
-  EXPECT_EQ(parse({"--h5", "f", "--max_shm", "2G"}).options.max_shm.bytes, 2ull << 30);
+  EXPECT_FALSE(parse({"--h5", "f"}).options.cache.max_shm.limited());
+  EXPECT_EQ(parse({"--h5", "f", "--max_shm", "2G"}).options.cache.max_shm.bytes, 2ull << 30);
   ::setenv("GLINT_MAX_SHM", "40%", 1);
   const Parsed from_env = parse({"--h5", "f"});
   const Parsed flag_wins = parse({"--h5", "f", "--max_shm", "1G"});
   ::unsetenv("GLINT_MAX_SHM");
-  EXPECT_EQ(from_env.options.max_shm.percent, 40);
-  EXPECT_EQ(flag_wins.options.max_shm.bytes, 1ull << 30);
+  EXPECT_EQ(from_env.options.cache.max_shm.percent, 40);
+  EXPECT_EQ(flag_wins.options.cache.max_shm.bytes, 1ull << 30);
 }
 
 }  // namespace

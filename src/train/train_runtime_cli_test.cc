@@ -12,10 +12,10 @@
 #include <torch/version.h>
 
 #include "glint/trainer_allocator.h"
+#include "model/precision.h"
 #include "support/child_process.h"
 #include "support/temp_dir.h"
-#include "train/precision.h"
-#include "train/trainer_test_data.h"
+#include "support/train/glint_set_testing.h"
 
 namespace glint::train {
 namespace {

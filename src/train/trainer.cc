@@ -14,22 +14,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dist/distributed.h"
 #include "glint/fingerprint.h"
-#include "train/distributed.h"
-#include "train/core_share.h"
-#include "train/device.h"
-#include "train/malloc_tuning.h"
-#include "train/precision.h"
-#include "train/progress.h"
-#include "train/resume_flags.h"
-#include "train/run_outputs.h"
-#include "train/runtime_info.h"
-#include "train/threads.h"
-#include "train/trainer_cleanup.h"
-#include "train/trainer_data.h"
-#include "train/trainer_loop.h"
-#include "train/trainer_memory.h"
-#include "train/trainer_signal.h"
+#include "dist/distributed.h"
+#include "runtime/core_share.h"
+#include "runtime/device.h"
+#include "runtime/malloc_tuning.h"
+#include "model/precision.h"
+#include "progress.h"
+#include "resume_flags.h"
+#include "run_outputs.h"
+#include "runtime/runtime_info.h"
+#include "runtime/threads.h"
+#include "trainer_cleanup.h"
+#include "trainer_data.h"
+#include "trainer_loop.h"
+#include "runtime/process_memory.h"
+#include "runtime/stop_signal.h"
 #include "util/cli.h"
 
 namespace glint::train {
@@ -44,7 +45,7 @@ bool is_directory(const std::string& path) {
 
 // Checks that need no file reading, so that typos fail in milliseconds.
 void check_flags(const TrainOptions& o) {
-  check_rank(o.rank, o.world_size);
+  check_rank(o.dist.rank, o.dist.world_size);
   resolve_precision(o.precision, device_of(o.device, o.local_rank).type());
   if (o.local_rank >= o.local_world_size) {
     throw std::runtime_error("--local_rank " + std::to_string(o.local_rank) + " is outside 0.." +
@@ -56,8 +57,8 @@ void check_flags(const TrainOptions& o) {
       throw std::runtime_error("--device cuda: no GPU is usable: " + why + "; use --device cpu");
     }
   }
-  if (o.shared_memory && !is_directory(o.shm_dir)) {
-    throw std::runtime_error("--shm_dir " + o.shm_dir + ": not a directory; give the "
+  if (o.shared_memory && !is_directory(o.cache.shm_dir)) {
+    throw std::runtime_error("--shm_dir " + o.cache.shm_dir + ": not a directory; give the "
                              "shared-memory mount (default /dev/shm)");
   }
   if (o.resume && ::access(o.model_path.c_str(), R_OK) != 0) {
@@ -92,7 +93,7 @@ int thread_count(const TrainOptions& o, std::string* why) {
   }
   const int cores = available_cores();
   // The ranks of this node may not all have started yet: count them all.
-  const CoreShare share(o.shm_dir, cores, o.local_world_size);
+  const CoreShare share(o.cache.shm_dir, cores, o.local_world_size);
   *why = std::to_string(cores) + " cores / " + std::to_string(share.trainers()) + " trainer(s) running";
   return share.threads();
 }
@@ -110,11 +111,11 @@ std::string describe_setup(const TrainOptions& o, const SourceShape& shape, int 
     << o.batch << ", lr " << o.lr << ", device " << o.device << ", "
     << describe(run_mode(o.precision, device_of(o.device, o.local_rank))) << ", "
     << threads << " torch threads (" << threads_why << "), " << o.num_workers << " loader workers";
-  if (o.world_size > 1) {
-    s << "\ndata parallel: rank " << o.rank << " of " << o.world_size << " (node " << o.node_rank << ", local rank "
-      << o.local_rank << " of " << o.local_world_size << "), store at " << o.master_addr << ":" << o.master_port
-      << (o.agent_store ? " (the launcher's, attempt " + std::to_string(o.restart_count) + ")" : " (hosted by rank 0)")
-      << ", " << o.batch * o.world_size << " samples per step in all"
+  if (o.dist.world_size > 1) {
+    s << "\ndata parallel: rank " << o.dist.rank << " of " << o.dist.world_size << " (node " << o.node_rank << ", local rank "
+      << o.local_rank << " of " << o.local_world_size << "), store at " << o.dist.master_addr << ":" << o.dist.master_port
+      << (o.dist.agent_store ? " (the launcher's, attempt " + std::to_string(o.dist.restart_count) + ")" : " (hosted by rank 0)")
+      << ", " << o.batch * o.dist.world_size << " samples per step in all"
       << (o.sync_batchnorm ? ", BatchNorm synchronised" : "");
   }
   return s.str();
@@ -131,10 +132,10 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
   if (r.last && r.last->metrics.images > 0) {
     out << "  final metrics (validation, 3 px): " << format_summary(r.last->metrics) << "\n";
   }
-  if (o.rank == 0) {
+  if (o.dist.rank == 0) {
     out << "  model saved to " << o.model_path << "\n";
   } else {
-    out << "  rank " << o.rank << " of " << o.world_size << ": rank 0 saves the model\n";
+    out << "  rank " << o.dist.rank << " of " << o.dist.world_size << ": rank 0 saves the model\n";
   }
   if (r.allreduce.count > 0) {
     const double share = r.step_seconds > 0 ? 100.0 * r.allreduce.seconds / r.step_seconds : 0;
@@ -148,10 +149,8 @@ void print_summary(const TrainOptions& o, const TrainOutcome& r, std::ostream& o
 // The file's MD5 (remembered by the cache's fingerprint store), which every
 // data-parallel rank compares with rank 0's.
 std::string data_md5(const TrainOptions& o) {
-  if (o.world_size == 1) return "";
-  FingerprintOptions fo;
-  fo.store_dir = o.fingerprint_dir;
-  auto fingerprint = fingerprint_file(o.h5, fo);
+  if (o.dist.world_size == 1) return "";
+  auto fingerprint = fingerprint_file(o.h5, o.cache.fingerprint);
   if (!fingerprint.ok()) throw std::runtime_error("--h5 " + o.h5 + ": " + fingerprint.status().message());
   return fingerprint->md5;
 }

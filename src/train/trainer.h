@@ -9,8 +9,10 @@ namespace glint::train {
 // Exit codes of run_train, the same in every program (docs/TRAINING.md,
 // "Exit codes"): 0 done, 1 a failure while working, 2 a bad command line
 // (kUsageError of util/cli.h: also a --h5 file that does not exist), 130
-// stopped by SIGINT/SIGTERM (trainer_signal.h): after saving the checkpoint
-// once training has started, before any saving when the signal came earlier.
+// (kInterruptedExitCode, runtime/stop_signal.h) stopped by SIGINT or SIGTERM.
+// During training the current step is finished and the checkpoint saved
+// first; a signal that arrives before training starts, or that ends a wait
+// for data-parallel peers (Interrupted), stops the run without saving.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 

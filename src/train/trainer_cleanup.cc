@@ -1,4 +1,4 @@
-#include "train/trainer_cleanup.h"
+#include "trainer_cleanup.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -11,15 +11,13 @@
 namespace glint::train {
 
 int run_cleanup_shm(const TrainOptions& options, std::ostream& out, std::ostream& err) {
-  FingerprintOptions fo;
-  fo.store_dir = options.fingerprint_dir;
-  auto fingerprint = fingerprint_file(options.h5, fo);
+  auto fingerprint = fingerprint_file(options.h5, options.cache.fingerprint);
   if (!fingerprint.ok()) {
     err << "train_glint_unet: error: --cleanup_shm: " << fingerprint.status().message() << "\n";
     return 1;
   }
   CleanupOptions co;
-  co.shm_dir = options.shm_dir;
+  co.shm_dir = options.cache.shm_dir;
   co.md5 = fingerprint->md5;
   co.source_path = fingerprint->path;
   auto report = cleanup_segments(co);

@@ -8,7 +8,7 @@
 namespace glint::train {
 
 // Removes the segments of options.h5 (by its MD5, and older versions of the
-// same path) from options.shm_dir, printing what was removed to `out`.
+// same path) from options.cache.shm_dir, printing what was removed to `out`.
 // Returns the exit code; errors are one line on `err`.
 int run_cleanup_shm(const TrainOptions& options, std::ostream& out, std::ostream& err);
 

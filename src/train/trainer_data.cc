@@ -1,4 +1,4 @@
-#include "train/trainer_data.h"
+#include "trainer_data.h"
 
 #include <algorithm>
 #include <chrono>
@@ -89,12 +89,7 @@ SourceOptions make_source_options(const TrainOptions& options, SourceKind kind, 
   so.images = options.images;
   so.heatmaps = options.heatmaps;
   so.kind = kind;
-  so.cache.shm_dir = options.shm_dir;
-  so.cache.share_group = options.share_group;
-  so.cache.max_shm = options.max_shm;
-  so.cache.cache_dir = options.cache_dir;
-  so.cache.max_cache = options.max_cache;
-  so.cache.fingerprint.store_dir = options.fingerprint_dir;
+  so.cache = options.cache;
   so.cache.on_warning = [&err](std::string_view line) { err << "warning: " << line << "\n"; };
   return so;
 }

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "train/data_source.h"
+#include "data/data_source.h"
 #include "train/train_options.h"
 
 namespace glint::train {

@@ -1,25 +1,25 @@
-#include "train/trainer_loop.h"
+#include "trainer_loop.h"
 
 #include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <stdexcept>
 
-#include "train/batch_loader.h"
-#include "train/checkpoint.h"
-#include "train/core_share.h"
-#include "train/device.h"
-#include "train/dist_store.h"
-#include "train/distributed.h"
-#include "train/losses.h"
-#include "train/malloc_tuning.h"
-#include "train/peaks.h"
-#include "train/precision.h"
-#include "train/progress.h"
-#include "train/tensorboard_log.h"
-#include "train/threads.h"
-#include "train/trainer_memory.h"
-#include "train/trainer_signal.h"
+#include "data/batch_loader.h"
+#include "checkpoint/checkpoint.h"
+#include "runtime/core_share.h"
+#include "runtime/device.h"
+#include "dist/dist_store.h"
+#include "dist/distributed.h"
+#include "model/losses.h"
+#include "runtime/malloc_tuning.h"
+#include "model/peaks.h"
+#include "model/precision.h"
+#include "progress.h"
+#include "tensorboard_log.h"
+#include "runtime/threads.h"
+#include "runtime/process_memory.h"
+#include "runtime/stop_signal.h"
 #include "util/time.h"
 
 namespace glint::train {
@@ -27,28 +27,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-DistOptions dist_options(const TrainOptions& o) {
-  DistOptions d;
-  d.world_size = o.world_size;
-  d.rank = o.rank;
-  d.master_addr = o.master_addr;
-  d.master_port = o.master_port;
-  d.agent_store = o.agent_store;
-  d.restart_count = o.restart_count;
-  d.interface = o.gloo_interface;
-  d.timeout = std::chrono::seconds(o.dist_timeout);
-  return d;
-}
-
 // The group's options, said on `out` before a rank blocks in the rendezvous
 // (a user sees what it waits for; a signal after this line is reported as
 // one during the rendezvous).
-DistOptions announced_dist_options(const TrainOptions& o, std::ostream& out) {
-  const DistOptions d = dist_options(o);
+const DistOptions& announced_dist_options(const TrainOptions& o, std::ostream& out) {
+  const DistOptions& d = o.dist;
   if (d.world_size > 1) {
     out << "rendezvous: rank " << d.rank << " of " << d.world_size << " at "
         << store_address(d, d.master_port) << " (" << store_owner(d) << " keeps the store), up to "
-        << o.dist_timeout << " s (--dist_timeout)\n" << std::flush;
+        << std::chrono::duration_cast<std::chrono::seconds>(d.timeout).count() << " s (--dist_timeout)\n" << std::flush;
   }
   return d;
 }
@@ -59,8 +46,8 @@ LoaderOptions loader_options(const TrainOptions& o, bool training) {
   lo.num_workers = o.num_workers;
   lo.shuffle = training;
   if (training) {  // each rank its share of every epoch's order (DistributedSampler)
-    lo.shard_rank = o.rank;
-    lo.shard_count = o.world_size;
+    lo.shard_rank = o.dist.rank;
+    lo.shard_count = o.dist.world_size;
   }
   lo.seed = o.seed;
   lo.augment = training && o.augment;
@@ -123,19 +110,19 @@ Trainer::Trainer(const TrainOptions& o, std::shared_ptr<const SampleSource> sour
       model_(seeded_unet(o, source->shape())),
       optimizer_(model_->parameters(), torch::optim::AdamOptions(o.lr)),
       loss_(make_loss(o.loss)),
-      bar_(err, show_progress && o.rank == 0),
-      log_(o.rank == 0 ? o.log : std::string(), o.resume),
+      bar_(err, show_progress && o.dist.rank == 0),
+      log_(o.dist.rank == 0 ? o.log : std::string(), o.resume),
       tb_(o, err) {
   if (tb_.enabled()) {
     out_ << "tensorboard: " << tb_.run_dir() << " (tensorboard --logdir " << o.tensorboard << ")\n";
   }
   model_->to(device_);
   apply_layout(*model_, mode_);
-  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.shm_dir, available_cores(), o.local_world_size);
+  if (o.threads == 0 && device_.is_cpu()) cores_.emplace(o.cache.shm_dir, available_cores(), o.local_world_size);
   const Split split = split_indices(source->size(), o.val_split, o.seed);
   // Each rank trains on its share; rank 0 alone validates, logs and saves.
-  if (split.train.size() < static_cast<size_t>(o.world_size)) {
-    throw std::runtime_error("--world_size " + std::to_string(o.world_size) + ": only " +
+  if (split.train.size() < static_cast<size_t>(o.dist.world_size)) {
+    throw std::runtime_error("--world_size " + std::to_string(o.dist.world_size) + ": only " +
                              std::to_string(split.train.size()) + " training samples, fewer than one per rank");
   }
   dp_->agree(run_identity(o, source->shape(), data_md5));

@@ -8,11 +8,11 @@
 #include <memory>
 #include <optional>
 
-#include "train/data_source.h"
-#include "train/distributed.h"
-#include "train/train_log.h"
+#include "data/data_source.h"
+#include "dist/distributed.h"
+#include "model/unet.h"
 #include "train/train_options.h"
-#include "train/unet.h"
+#include "train_log.h"
 
 namespace glint::train {
 
@@ -54,7 +54,7 @@ Identity run_identity(const TrainOptions& options, const SourceShape& shape, con
 // `show_progress`, JSON lines to options.log, and the checkpoint to
 // options.model_path after every epoch and when stopped (progress bar, log,
 // validation and checkpoint on rank 0 only). Returns when the
-// epochs or max_steps are done or stop_requested() (trainer_signal.h).
+// epochs or max_steps are done or stop_requested() (runtime/stop_signal.h).
 // Throws std::exception / c10::Error on failure.
 // With world_size > 1, joins the data-parallel group first and refuses to
 // train unless every rank has the same run_identity (`data_md5` is the

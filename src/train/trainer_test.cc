@@ -1,4 +1,4 @@
-#include "train/trainer_loop.h"
+#include "trainer_loop.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -8,12 +8,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "checkpoint/checkpoint.h"
+#include "model/precision.h"
+#include "runtime/stop_signal.h"
+#include "runtime/threads.h"
 #include "support/temp_dir.h"
-#include "train/checkpoint.h"
-#include "train/precision.h"
-#include "train/threads.h"
-#include "train/trainer_signal.h"
-#include "train/trainer_test_data.h"
+#include "support/train/glint_set_testing.h"
 
 namespace glint::train {
 namespace {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -47,6 +48,22 @@ inline std::string checksum_of(const std::vector<uint8_t>& bytes) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(bytes.data(), bytes.size())));
   return buf;
+}
+
+// Ends a test on the outcome of run_isolated: skipped with its reason (not
+// root, no namespaces), its notes printed, each failure reported, and a
+// failure if the isolated child died.
+inline void report(const IsolatedRun& run) {
+  if (!run.skip_reason.empty()) GTEST_SKIP() << run.skip_reason;
+  for (const auto& n : run.notes) std::printf("[ NOTE     ] %s\n", n.c_str());
+  for (const auto& f : run.failures) ADD_FAILURE() << f;
+  EXPECT_FALSE(run.crashed) << "the isolated child died";
+}
+
+// "exit 1, stderr: ..." (or "exit -1 signal 9, ...") for a failure message.
+inline std::string describe(const ProcessResult& r) {
+  return "exit " + std::to_string(r.exit_code) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
+         ", stderr: " + r.err;
 }
 
 }  // namespace glint::testing

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "glint/tier.h"
+
 namespace glint::testing {
 
 class TempDir {
@@ -24,7 +26,7 @@ class TempDir {
 // (a real tmpfs), so tests never see or disturb each other's segments.
 class ShmDir : public TempDir {
  public:
-  ShmDir() : TempDir("/dev/shm") {}
+  ShmDir() : TempDir(kDefaultShmDir) {}
 };
 
 }  // namespace glint::testing

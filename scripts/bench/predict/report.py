@@ -22,7 +22,7 @@ def speed_rows(runs):
 def machine_rows(kind, m):
     load = "/".join(f"{x:.1f}" for x in m["load_before"]) + " → " + "/".join(f"{x:.1f}" for x in m["load_after"])
     return [[kind, m["libblas_alternative"], "float32",
-             "glibc malloc with the trainer's tuning (train/malloc_tuning.h)", m["cpu"], m["cores"], load]]
+             "glibc malloc with the trainer's tuning (runtime/malloc_tuning.h)", m["cpu"], m["cores"], load]]
 
 
 def render(args, kind, runs, m, cmd):

@@ -2,7 +2,7 @@
 as a user would write it: the reference that train_glint_unet is measured against.
 
 The model and the focal loss are the Python package's (python/glint/models.py,
-losses.py: the architecture, parameter names and loss of src/train/), in the
+losses.py: the architecture, parameter names and loss of src/model/), in the
 plain form users write (ConvTranspose2d, ReLU out of place) unless --glint_ops;
 the Adam step is as in trainer_loop.cc. Prints one JSON line: step times
 (seconds, after warm-up steps), peak RSS, torch threads, and the FLOPs of the

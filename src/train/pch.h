@@ -1,3 +1,0 @@
-// Precompiled header for every LibTorch source (see CMakeLists.txt).
-#pragma once
-#include <torch/torch.h>
