@@ -1,5 +1,6 @@
 """The small helpers every topic shares: progress lines, spreads of repeated runs and their format."""
 import os
+import socket
 import statistics
 import sys
 
@@ -24,3 +25,10 @@ def fmt(s, unit="", scale=1.0, digits=3, dash="–"):
 def load_avg(sep=" / ", digits=2):
     """The load averages (1, 5, 15 min) as one string."""
     return sep.join(f"{x:.{digits}f}" for x in os.getloadavg())
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a rendezvous store)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

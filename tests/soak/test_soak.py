@@ -13,7 +13,6 @@ the first half does not. Run by ctest, one test per case (label "soak").
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -22,6 +21,7 @@ import pytest
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from bench import watch  # noqa: E402
+from bench.util import free_port  # noqa: E402
 
 BIN = os.environ.get("GLINT_BIN_DIR", "")
 PYTHON = os.environ.get("GLINT_PYTHON", sys.executable)
@@ -40,12 +40,6 @@ def make_dataset(path, count, size=32):
     subprocess.run([program("make_glint_dataset"), str(path), "--count", str(count), "--size", str(size),
                     "--glints", "1-2", "--seed", "7"], check=True, capture_output=True, timeout=300)
     return path
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def log_rows(path):

@@ -13,26 +13,19 @@ import argparse
 import dataclasses
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 
 from .. import watch
 from ..machine import machine
-from ..util import log
+from ..util import free_port, log
 
 # A small UNet on 32x32 images, one thread a process: the memory a long run
 # keeps, not its speed, is the measurement.
 SIZE, COUNT = 32, 256
 MODEL = ["--batch", "8", "--base_channels", "4", "--depth", "2", "--threads", "1", "--num_workers", "1",
          "--precision", "fp32", "--progress", "off"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def step_s(bin_dir, h5, work):
