@@ -12,10 +12,10 @@
 #include <optional>
 #include <thread>
 
-#include "glint/h5.h"
 #include "fill_chunked.h"
-#include "load_lock.h"
 #include "fill_contiguous.h"
+#include "glint/h5.h"
+#include "load_lock.h"
 #include "segment_checksum.h"
 #include "segment_reader.h"
 #include "segment_writer.h"

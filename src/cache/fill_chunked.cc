@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "h5_inflate.h"
-#include "util/posix_error.h"
 #include "read_at.h"
+#include "util/posix_error.h"
 #include "util/unique_fd.h"
 
 namespace glint {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "h5_chunk_layout.h"
 #include "fill_contiguous.h"
+#include "h5_chunk_layout.h"
 #include "segment_writer.h"
 
 namespace glint {

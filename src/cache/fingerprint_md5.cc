@@ -10,8 +10,8 @@
 
 #include "glint/fingerprint.h"
 #include "util/posix_error.h"
-#include "util/unique_fd.h"
 #include "util/time.h"
+#include "util/unique_fd.h"
 
 namespace glint {
 namespace {

@@ -30,8 +30,8 @@
 #include <torch/types.h>
 
 #include "tblog/event_writer.h"
-#include "train_log.h"
 #include "train/train_options.h"
+#include "train_log.h"
 
 namespace glint::train {
 

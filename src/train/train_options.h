@@ -35,7 +35,11 @@ struct TrainOptions {
   // --share_group (cache.share_group: "" = owner only), --fingerprint_dir
   // (cache.fingerprint.store_dir: "" = per-user default), --max_shm
   // (cache.max_shm: SIZE|PERCENT, default GLINT_MAX_SHM, else none; loads
-  // evict unused segments to keep it). The rest keep CacheOptions' defaults.
+  // evict unused segments to keep it), and the disk tier (docs/SHM_MANAGER.md,
+  // "Tiers"): --cache_dir (cache.cache_dir: "" = none; default
+  // GLINT_CACHE_DIR, else XDG_CACHE_HOME/glint, else ~/.cache/glint) and
+  // --max_cache (cache.max_cache, default GLINT_MAX_CACHE, else none). The
+  // rest keep CacheOptions' defaults.
   CacheOptions cache;
 
   int num_workers = 4;       // loader threads; 0 builds batches in the step

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "util/unet_sizes.h"
 #include "model/losses.h"
+#include "util/unet_sizes.h"
 
 namespace glint::train {
 namespace {

@@ -5,21 +5,21 @@
 #include <ostream>
 #include <stdexcept>
 
-#include "data/batch_loader.h"
 #include "checkpoint/checkpoint.h"
-#include "runtime/core_share.h"
-#include "runtime/device.h"
+#include "data/batch_loader.h"
 #include "dist/dist_store.h"
 #include "dist/distributed.h"
 #include "model/losses.h"
-#include "runtime/malloc_tuning.h"
 #include "model/peaks.h"
 #include "model/precision.h"
 #include "progress.h"
-#include "tensorboard_log.h"
-#include "runtime/threads.h"
+#include "runtime/core_share.h"
+#include "runtime/device.h"
+#include "runtime/malloc_tuning.h"
 #include "runtime/process_memory.h"
 #include "runtime/stop_signal.h"
+#include "runtime/threads.h"
+#include "tensorboard_log.h"
 #include "util/time.h"
 
 namespace glint::train {
